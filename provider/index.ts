@@ -1,0 +1,17 @@
+/**
+ * pulumi-openrouter: declarative OpenRouter workspace membership for Pulumi.
+ *
+ * This entry loads only the resource classes and the error types; the implementation
+ * (client, zod schemas) is loaded by the provider at call time.
+ */
+export { WorkspaceMembers, WorkspaceMembersProvider } from "./workspace-members";
+export type { WorkspaceMembersArgs } from "./workspace-members";
+export type { Membership, Workspace, WorkspaceFields } from "./types";
+export {
+  OpenRouterError,
+  OpenRouterApiError,
+  OpenRouterNetworkError,
+  OpenRouterTimeoutError,
+  OpenRouterResponseError,
+  OpenRouterConfigError,
+} from "./errors";

@@ -1,0 +1,438 @@
+/**
+ * The `WorkspaceMembers` lifecycle, as Pulumi's dynamic-provider plugin calls it.
+ *
+ * This module is loaded only at call time, inside the plugin (see load-implementation.ts),
+ * so it may hold zod schemas, an undici pool and the stack config. It is glue: the rules
+ * live in plan.ts (what to add and remove), inputs.ts (what is valid) and ledger.ts (what
+ * may be recorded); the HTTP in client.ts.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { runBounded } from "./bounded";
+import { OpenRouterClient } from "./client";
+import { OpenRouterApiError } from "./errors";
+import { checkInputs } from "./inputs";
+import { MembershipLedger } from "./ledger";
+import { checkRemovalLimit, chunk, diffMembers, planMembers, toIdMap, toIdSet } from "./plan";
+import { resolveSettings, type ConfigLookup, type Settings } from "./settings";
+import type { Membership } from "./types";
+
+/** The outputs of a `WorkspaceMembers` resource, as stored in state. */
+export interface MembersState {
+  workspaceId: string;
+  workspaceUuid: string;
+  userIds: string[];
+  memberships: Membership[];
+  exclusive: boolean;
+  protectedUserIds: string[];
+  maxRemovals?: number;
+}
+
+/**
+ * A create or update that changed something and then failed. The plugin turns an error
+ * carrying `id` and `properties` into "resource initialization failed" and stores
+ * `properties` as the resource's state, so they say exactly what went through.
+ */
+export class PartialFailureError extends Error {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "PartialFailureError";
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Configuration: the plugin hands over the stack config once, through `configure`.
+
+let stackConfig: ConfigLookup = () => undefined;
+let cachedClient: { client: OpenRouterClient; baseUrl: string; key: string } | undefined;
+
+/** Keeps the stack config for the calls that follow (inside the plugin, `new pulumi.Config()` is empty). */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  const config = req.config;
+  stackConfig = (key) => {
+    const value: unknown = config.get(key);
+    return typeof value === "string" ? value : undefined;
+  };
+}
+
+/** Settings and a client for one call; the client (and its keep-alive pool) is reused across calls. */
+function connect(): { settings: Settings; client: OpenRouterClient } {
+  const settings = resolveSettings(stackConfig);
+  if (cachedClient?.baseUrl !== settings.baseUrl || cachedClient.key !== settings.managementKey) {
+    void cachedClient?.client.close();
+    cachedClient = {
+      client: new OpenRouterClient({ baseUrl: settings.baseUrl, managementKey: settings.managementKey }),
+      baseUrl: settings.baseUrl,
+      key: settings.managementKey,
+    };
+  }
+  return { settings, client: cachedClient.client };
+}
+
+// ---------------------------------------------------------------------------------------
+// check and diff: no HTTP, ever.
+
+export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  return checkInputs(olds ?? {}, news ?? {});
+}
+
+export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+  return diffMembers(olds, news);
+}
+
+// ---------------------------------------------------------------------------------------
+// create, update, delete
+
+/** The checked inputs, as plain values (check has already refused anything malformed). */
+interface Desired {
+  workspaceId: string;
+  userIds: string[];
+  exclusive: boolean;
+  protectedUserIds: string[];
+  maxRemovals?: number;
+  provider: unknown;
+}
+
+function readDesired(inputs: Record<string, unknown>): Desired {
+  const maxRemovals = typeof inputs.maxRemovals === "number" ? inputs.maxRemovals : undefined;
+  return {
+    workspaceId: String(inputs.workspaceId),
+    userIds: toIdSet(inputs.userIds),
+    exclusive: inputs.exclusive === true,
+    protectedUserIds: toIdSet(inputs.protectedUserIds),
+    ...(maxRemovals === undefined ? {} : { maxRemovals }),
+    provider: inputs.__provider,
+  };
+}
+
+export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  const desired = readDesired(inputs);
+  const { settings, client } = connect();
+  const workspace = await resolveWorkspace(client, desired.workspaceId);
+  // Exclusive mode owns the whole workspace, so it starts from everyone who is there now.
+  const current = desired.exclusive ? await client.listMembers(workspace.id, { concurrency: settings.concurrency }) : [];
+  const outs = await reconcile(client, settings, "create", workspace.id, desired, current);
+  return { id: workspace.id, outs };
+}
+
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+  const desired = readDesired(news);
+  const { settings, client } = connect();
+  const workspaceUuid = typeof olds.workspaceUuid === "string" && olds.workspaceUuid !== "" ? olds.workspaceUuid : id;
+  const managed = stateMemberships(olds);
+  // Additive mode works from state alone (no list call); exclusive mode must see everyone.
+  const current = desired.exclusive ? await client.listMembers(workspaceUuid, { concurrency: settings.concurrency }) : undefined;
+  const outs = await reconcile(client, settings, "update", workspaceUuid, desired, current ?? managed);
+  return { outs };
+}
+
+/**
+ * Adds and removes what `desired` needs, starting from `members` (the members this
+ * resource may touch: everyone in exclusive mode, its own managed users otherwise), and
+ * returns the outputs. On failure part-way, throws a `PartialFailureError` whose properties
+ * are exactly what the service confirmed.
+ */
+async function reconcile(
+  client: OpenRouterClient,
+  settings: Settings,
+  operation: "create" | "update",
+  workspaceUuid: string,
+  desired: Desired,
+  members: Membership[],
+): Promise<MembersState> {
+  const protectedIds = new Set(desired.protectedUserIds);
+  const wanted = new Set(desired.userIds);
+  // A protected user who is not listed is never removed, and is not ours to record.
+  const touchable = members.filter((m) => wanted.has(m.userId) || !protectedIds.has(m.userId));
+  const { add, remove } = planMembers(touchable.map((m) => m.userId), desired.userIds);
+  const limitError = checkRemovalLimit(remove.length, desired.maxRemovals);
+  if (limitError !== undefined) throw new Error(`${describe(operation, desired.workspaceId)}: ${limitError}`);
+
+  const ledger = new MembershipLedger(touchable);
+  const result = await applyChanges(client, settings, workspaceUuid, add, remove, ledger);
+  const outs = toState(desired, workspaceUuid, ledger);
+  if (result.failures.length > 0) {
+    const reasons = result.failures;
+    const message =
+      `${describe(operation, desired.workspaceId)} did not finish: ${reasons.join("; ")}. ` +
+      `Added ${result.added} of ${add.length} and removed ${result.removed} of ${remove.length} users; ` +
+      "the state records exactly what went through, so running the update again finishes the rest.";
+    if (operation === "create" && !result.changedAnything) throw new Error(message);
+    throw new PartialFailureError(message, workspaceUuid, { ...outs, __provider: desired.provider }, reasons);
+  }
+  return outs;
+}
+
+export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  const { settings, client } = connect();
+  const workspaceUuid = typeof props.workspaceUuid === "string" && props.workspaceUuid !== "" ? props.workspaceUuid : id;
+  let members: Membership[];
+  try {
+    members = await client.listMembers(workspaceUuid, { concurrency: settings.concurrency });
+  } catch (error) {
+    // The workspace is gone: an empty id takes the resource out of the state.
+    if (error instanceof OpenRouterApiError && error.status === 404) return { id: "" };
+    throw error;
+  }
+  const managed = new Set(toIdSet(props.userIds));
+  const protectedIds = new Set(toIdSet(props.protectedUserIds));
+  const exclusive = props.exclusive === true;
+  // What refresh reports: managed users still there and, in exclusive mode, anyone else
+  // who is not protected (a member added by hand is drift the next update removes).
+  const present = members.filter((m) => managed.has(m.userId) || (exclusive && !protectedIds.has(m.userId)));
+  const ledger = new MembershipLedger(present);
+  const maxRemovals = typeof props.maxRemovals === "number" ? props.maxRemovals : undefined;
+  const desired: Desired = {
+    workspaceId: String(props.workspaceId ?? workspaceUuid),
+    userIds: [],
+    exclusive,
+    protectedUserIds: [...protectedIds].sort(),
+    ...(maxRemovals === undefined ? {} : { maxRemovals }),
+    provider: undefined,
+  };
+  const outs = toState(desired, workspaceUuid, ledger);
+  return {
+    id: workspaceUuid,
+    props: outs,
+    inputs: toCheckedInputs(outs),
+  };
+}
+
+/** Removes the managed users. Named `remove` because `delete` is a keyword. */
+export async function remove(id: string, props: Record<string, unknown>): Promise<void> {
+  const workspaceUuid = typeof props.workspaceUuid === "string" && props.workspaceUuid !== "" ? props.workspaceUuid : id;
+  const protectedIds = new Set(toIdSet(props.protectedUserIds));
+  const targets = toIdSet(props.userIds).filter((u) => !protectedIds.has(u));
+  const maxRemovals = typeof props.maxRemovals === "number" ? props.maxRemovals : undefined;
+  const workspaceName = String(props.workspaceId ?? workspaceUuid);
+  const limitError = checkRemovalLimit(targets.length, maxRemovals);
+  if (limitError !== undefined) throw new Error(`${describe("delete", workspaceName)}: ${limitError}`);
+  if (targets.length === 0) return;
+
+  const { settings, client } = connect();
+  const ledger = new MembershipLedger(targets.map((userId) => placeholderMembership(userId, workspaceUuid)));
+  const result = await applyChanges(client, settings, workspaceUuid, [], targets, ledger, { workspaceGoneIsDone: true });
+  if (result.failures.length > 0) {
+    const remaining = ledger.snapshot().userIds;
+    throw new Error(
+      `${describe("delete", workspaceName)} did not finish: ${result.failures.join("; ")}. ` +
+        `Removed ${result.removed} of ${targets.length} users; still members: ${formatIds(remaining)}.`,
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Applying a plan
+
+interface ApplyResult {
+  added: number;
+  removed: number;
+  failures: string[];
+  changedAnything: boolean;
+}
+
+/**
+ * Sends the adds and removes in chunks, at most `settings.concurrency` requests at once,
+ * recording in `ledger` only what the service confirmed. Adds and removes concern disjoint
+ * users, so they share one queue.
+ */
+async function applyChanges(
+  client: OpenRouterClient,
+  settings: Settings,
+  workspaceUuid: string,
+  add: string[],
+  remove: string[],
+  ledger: MembershipLedger,
+  options: { workspaceGoneIsDone?: boolean } = {},
+): Promise<ApplyResult> {
+  type Batch = { kind: "add" | "remove"; userIds: string[] };
+  const batches: Batch[] = [
+    ...chunk(add, settings.batchSize).map((userIds) => ({ kind: "add" as const, userIds })),
+    ...chunk(remove, settings.batchSize).map((userIds) => ({ kind: "remove" as const, userIds })),
+  ];
+  const leftOut: string[] = [];
+  const refused: string[] = [];
+  const refusalReasons: string[] = [];
+  const unconfirmed: string[] = [];
+  let added = 0;
+  let removed = 0;
+
+  const outcome = await runBounded(batches, settings.concurrency, async (batch) => {
+    if (batch.kind === "add") {
+      const answer = await client.addMembers(workspaceUuid, batch.userIds);
+      const asked = new Set(batch.userIds);
+      // Never record a user the service did not return a membership for.
+      const confirmed = answer.memberships.filter((m) => asked.has(m.userId));
+      ledger.confirmAdded(confirmed);
+      added += confirmed.length;
+      const returned = new Set(confirmed.map((m) => m.userId));
+      leftOut.push(...batch.userIds.filter((u) => !returned.has(u)));
+      return;
+    }
+    const answer = await removeRefusingSome(client, workspaceUuid, batch.userIds, options.workspaceGoneIsDone ?? false);
+    refused.push(...answer.refused.map((r) => r.userId));
+    refusalReasons.push(...answer.refused.map((r) => r.reason));
+    const sent = batch.userIds.filter((u) => !answer.refusedSet.has(u));
+    if (answer.removedCount >= sent.length) {
+      ledger.forget(sent);
+      removed += sent.length;
+    } else {
+      // Fewer removed than asked: some were already gone, or the service kept some
+      // without saying which. Settle it with one list call below, never by guessing.
+      unconfirmed.push(...sent);
+    }
+  });
+
+  const failures = outcome.errors.map(errorMessage);
+  if (unconfirmed.length > 0) {
+    try {
+      const stillThere = new Set((await client.listMembers(workspaceUuid, { concurrency: settings.concurrency })).map((m) => m.userId));
+      const gone = unconfirmed.filter((u) => !stillThere.has(u));
+      ledger.forget(gone);
+      removed += gone.length;
+      const kept = unconfirmed.filter((u) => stillThere.has(u));
+      if (kept.length > 0) failures.push(`the service did not remove ${formatIds(kept)} and gave no reason`);
+    } catch (error) {
+      failures.push(`could not confirm the removal of ${formatIds(unconfirmed)}: ${errorMessage(error)}`);
+    }
+  }
+  if (leftOut.length > 0) {
+    failures.push(`the service did not add ${formatIds(leftOut)} (no membership returned; are they members of the organization?)`);
+  }
+  if (refused.length > 0) {
+    failures.push(`the service refused to remove ${formatIds(refused)}: ${[...new Set(refusalReasons)].join(" ")}`);
+  }
+  if (outcome.skipped > 0) failures.push(`${outcome.skipped} batch(es) not sent after the failure`);
+  return { added, removed, failures, changedAnything: added > 0 || removed > 0 };
+}
+
+interface RemoveAnswer {
+  removedCount: number;
+  refused: { userId: string; reason: string }[];
+  refusedSet: Set<string>;
+}
+
+/**
+ * Removes a batch. When the service refuses some users of it (active API keys, SCIM), the
+ * whole request changes nothing and its message names them: send the rest again without
+ * them, so every removable member still goes. A refusal naming none of the batch (the
+ * default workspace) is an error for the whole batch.
+ */
+async function removeRefusingSome(
+  client: OpenRouterClient,
+  workspaceUuid: string,
+  userIds: string[],
+  workspaceGoneIsDone: boolean,
+): Promise<RemoveAnswer> {
+  const refused: { userId: string; reason: string }[] = [];
+  let pending = userIds;
+  while (pending.length > 0) {
+    try {
+      const { removedCount } = await client.removeMembers(workspaceUuid, pending);
+      return { removedCount, refused, refusedSet: new Set(refused.map((r) => r.userId)) };
+    } catch (error) {
+      if (workspaceGoneIsDone && error instanceof OpenRouterApiError && error.status === 404) {
+        return { removedCount: pending.length, refused, refusedSet: new Set(refused.map((r) => r.userId)) };
+      }
+      const named = refusedUsers(error, pending);
+      if (named.length === 0) throw error;
+      const reason = error instanceof OpenRouterApiError ? error.serviceMessage : errorMessage(error);
+      refused.push(...named.map((userId) => ({ userId, reason })));
+      const namedSet = new Set(named);
+      pending = pending.filter((u) => !namedSet.has(u));
+    }
+  }
+  return { removedCount: 0, refused, refusedSet: new Set(refused.map((r) => r.userId)) };
+}
+
+/** The users of `batch` that a 400/403 refusal names (in its message or its body fields). */
+function refusedUsers(error: unknown, batch: string[]): string[] {
+  if (!(error instanceof OpenRouterApiError) || (error.status !== 400 && error.status !== 403)) return [];
+  const named = new Set(error.userIds ?? []);
+  const text = `${error.serviceMessage} ${JSON.stringify(error.metadata ?? {})}`;
+  return batch.filter((u) => named.has(u) || mentions(text, u));
+}
+
+function mentions(text: string, userId: string): boolean {
+  let from = text.indexOf(userId);
+  while (from !== -1) {
+    const before = text[from - 1];
+    const after = text[from + userId.length];
+    if (!isIdChar(before) && !isIdChar(after)) return true;
+    from = text.indexOf(userId, from + 1);
+  }
+  return false;
+}
+
+function isIdChar(c: string | undefined): boolean {
+  return c !== undefined && /[A-Za-z0-9_\-]/.test(c);
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers
+
+async function resolveWorkspace(client: OpenRouterClient, workspaceId: string) {
+  try {
+    return await client.getWorkspace(workspaceId);
+  } catch (error) {
+    if (error instanceof OpenRouterApiError && error.status === 404) {
+      throw new Error(`Workspace ${JSON.stringify(workspaceId)} was not found; nothing was changed. Check workspaceId (a workspace UUID or slug).`);
+    }
+    throw error;
+  }
+}
+
+function stateMemberships(olds: Record<string, unknown>): Membership[] {
+  const recorded = Array.isArray(olds.memberships) ? (olds.memberships as Membership[]) : [];
+  const byUser = new Map(recorded.filter((m) => m && typeof m.userId === "string").map((m) => [m.userId, m]));
+  const workspaceUuid = typeof olds.workspaceUuid === "string" ? olds.workspaceUuid : "";
+  // userIds is the authority on who is managed; memberships only add detail.
+  return toIdSet(olds.userIds).map((userId) => byUser.get(userId) ?? placeholderMembership(userId, workspaceUuid));
+}
+
+function placeholderMembership(userId: string, workspaceId: string): Membership {
+  return { id: "", userId, workspaceId, role: "", createdAt: "" };
+}
+
+function toState(desired: Desired, workspaceUuid: string, ledger: MembershipLedger): MembersState {
+  const { userIds, memberships } = ledger.snapshot();
+  return {
+    workspaceId: desired.workspaceId,
+    workspaceUuid,
+    userIds,
+    memberships,
+    exclusive: desired.exclusive,
+    protectedUserIds: desired.protectedUserIds,
+    ...(desired.maxRemovals === undefined ? {} : { maxRemovals: desired.maxRemovals }),
+  };
+}
+
+/** The inputs a refresh hands back: the checked-input form, so drift shows in the next preview. */
+function toCheckedInputs(state: MembersState): Record<string, unknown> {
+  return {
+    workspaceId: state.workspaceId,
+    userIds: toIdMap(state.userIds),
+    exclusive: state.exclusive,
+    protectedUserIds: toIdMap(state.protectedUserIds),
+    ...(state.maxRemovals === undefined ? {} : { maxRemovals: state.maxRemovals }),
+  };
+}
+
+function describe(operation: string, workspaceId: string): string {
+  const verb = { create: "Creating", update: "Updating", delete: "Deleting" }[operation] ?? operation;
+  return `${verb} the members of workspace ${JSON.stringify(workspaceId)}`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** A list of ids for a message: all of them up to 20, then a count. */
+function formatIds(ids: string[]): string {
+  const shown = ids.slice(0, 20).join(", ");
+  return ids.length > 20 ? `${shown} and ${ids.length - 20} more` : shown;
+}

@@ -1,0 +1,88 @@
+import * as pulumi from "@pulumi/pulumi";
+import type * as Lifecycle from "./lifecycle";
+import { loadImplementation } from "./load-implementation";
+import type { Membership } from "./types";
+
+/** The inputs of a {@link WorkspaceMembers} resource. */
+export interface WorkspaceMembersArgs {
+  /** The workspace's UUID or slug. Changing it to another workspace replaces the resource. */
+  workspaceId: pulumi.Input<string>;
+  /** The users this resource manages: a set (order never matters); may be empty. */
+  userIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `false` (default): manage only the listed users and never touch anyone else.
+   * `true`: the workspace holds exactly the listed users (plus `protectedUserIds`); anyone
+   * else is removed on create and update and shows as drift on refresh.
+   */
+  exclusive?: pulumi.Input<boolean>;
+  /** Users this resource never removes, in any mode (break-glass admins). */
+  protectedUserIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** A create, update or delete that would remove more users than this fails before any change. */
+  maxRemovals?: pulumi.Input<number>;
+}
+
+/**
+ * The Pulumi side of the provider. It holds no state and its methods reach only
+ * `loadImplementation`, so the text Pulumi serializes into every resource's state stays a
+ * few KiB and free of secrets (DESIGN.md "Dynamic-provider rules").
+ */
+export class WorkspaceMembersProvider implements pulumi.dynamic.ResourceProvider {
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    return loadImplementation<typeof Lifecycle>("lifecycle").configure(req);
+  }
+  async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+    return loadImplementation<typeof Lifecycle>("lifecycle").check(olds, news);
+  }
+  async diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {
+    return loadImplementation<typeof Lifecycle>("lifecycle").diff(id, olds, news);
+  }
+  async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+    return loadImplementation<typeof Lifecycle>("lifecycle").create(inputs);
+  }
+  async read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
+    return loadImplementation<typeof Lifecycle>("lifecycle").read(id, props);
+  }
+  async update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
+    return loadImplementation<typeof Lifecycle>("lifecycle").update(id, olds, news);
+  }
+  async delete(id: string, props: any): Promise<void> {
+    return loadImplementation<typeof Lifecycle>("lifecycle").remove(id, props);
+  }
+}
+
+// One instance for every resource: Pulumi caches the serialized text per provider object.
+let sharedProvider: WorkspaceMembersProvider | undefined;
+
+/**
+ * The members of one OpenRouter workspace, declared as a set.
+ *
+ * Listing users who are already members adopts them: this is how existing memberships come
+ * under management (dynamic providers cannot `pulumi import`).
+ */
+export class WorkspaceMembers extends pulumi.dynamic.Resource {
+  /** The workspace id or slug, as given. */
+  declare readonly workspaceId: pulumi.Output<string>;
+  /** The workspace's UUID, resolved at create. */
+  declare readonly workspaceUuid: pulumi.Output<string>;
+  /** Sorted ids of the users this resource manages that are members. */
+  declare readonly userIds: pulumi.Output<string[]>;
+  /** Memberships of those users, sorted by `userId`. */
+  declare readonly memberships: pulumi.Output<Membership[]>;
+  declare readonly exclusive: pulumi.Output<boolean>;
+  declare readonly protectedUserIds: pulumi.Output<string[]>;
+  declare readonly maxRemovals: pulumi.Output<number | undefined>;
+
+  constructor(name: string, args: WorkspaceMembersArgs, opts?: pulumi.CustomResourceOptions) {
+    sharedProvider ??= new WorkspaceMembersProvider();
+    const props = {
+      workspaceId: args.workspaceId,
+      userIds: args.userIds,
+      exclusive: args.exclusive ?? false,
+      protectedUserIds: args.protectedUserIds,
+      maxRemovals: args.maxRemovals,
+      workspaceUuid: undefined,
+      memberships: undefined,
+    };
+    super(sharedProvider, name, props, opts, "openrouter", "WorkspaceMembers");
+  }
+}
