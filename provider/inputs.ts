@@ -1,0 +1,323 @@
+/**
+ * `check` for `WorkspaceMembers`: validates the inputs with zod, names the property and the
+ * offending value in every failure, and returns the sets in the keyed-map form the engine
+ * diffs by key (DESIGN.md "Checked inputs: the set as a keyed map"). No I/O. Loaded only
+ * at call time inside the plugin, so the zod schemas built here never reach the serialized
+ * provider.
+ */
+import { z } from "zod";
+import { UNKNOWN, isUnknown, isUuid, toIdMap } from "./plan";
+
+/** One check failure, as `pulumi.dynamic.CheckFailure`. */
+export interface InputFailure {
+  property: string;
+  reason: string;
+}
+
+/** The result of {@link checkInputs}, as `pulumi.dynamic.CheckResult`. */
+export interface CheckedInputs {
+  inputs: Record<string, unknown>;
+  failures: InputFailure[];
+}
+
+/** The inputs a `WorkspaceMembers` resource accepts. */
+export const KNOWN_INPUTS = ["workspaceId", "userIds", "exclusive", "protectedUserIds", "maxRemovals"] as const;
+
+/** Most entries one set may hold; far above any organization, low enough to stay fast. */
+export const MAX_SET_SIZE = 100_000;
+/** Longest user id or workspace id accepted. */
+export const MAX_ID_LENGTH = 256;
+/** Per property, the first this-many problems are reported one by one, then a count. */
+const MAX_FAILURES_PER_PROPERTY = 10;
+/** How much of an offending value a message quotes. */
+const QUOTE_LIMIT = 80;
+
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// C0/C1 controls, format characters (bidi overrides, zero-width), line/paragraph separators.
+const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const INVISIBLE_GLOBAL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/**
+ * Validates `news` (the program's inputs as the plugin decoded them) and returns the checked
+ * inputs: `workspaceId` as given, `userIds` and `protectedUserIds` as sorted keyed maps
+ * `{ "<id>": true }` (absent `protectedUserIds` stays absent), `exclusive` always an explicit
+ * boolean, `maxRemovals` only when set. Keys starting with `__` (the runtime's own, such as
+ * `__provider`) pass through untouched. Preview unknowns pass through unchanged and never
+ * fail. `olds` is not needed: every rule is about the new inputs alone.
+ *
+ * Never throws, whatever `news` holds: bad values become failures naming the property and
+ * the value, quoted with control characters escaped and cut to a readable length.
+ */
+export function checkInputs(_olds: Record<string, unknown>, news: Record<string, unknown>): CheckedInputs {
+  try {
+    return checkRecord(news);
+  } catch {
+    // Only an exotic object (a proxy, a throwing getter) can get here: Struct-decoded inputs cannot.
+    return { inputs: {}, failures: [{ property: "", reason: "the inputs could not be read as plain data" }] };
+  }
+}
+
+function checkRecord(news: unknown): CheckedInputs {
+  if (news === null || typeof news !== "object" || Array.isArray(news)) {
+    return { inputs: {}, failures: [{ property: "", reason: `the inputs must be an object, got ${describe(news)}` }] };
+  }
+  const given = news as Record<string, unknown>;
+  const inputs: Record<string, unknown> = {};
+  const failures: InputFailure[] = [];
+  const schemas = getSchemas();
+
+  for (const key of Object.keys(given)) {
+    // "__proto__" would set the result's prototype instead of a key; nobody means it as an input.
+    if (key.startsWith("__") && key !== "__proto__") {
+      inputs[key] = given[key];
+    } else if (!(KNOWN_INPUTS as readonly string[]).includes(key)) {
+      failures.push({ property: key, reason: unknownKeyReason(key) });
+    }
+  }
+
+  const workspaceId = given.workspaceId;
+  if (workspaceId === undefined || workspaceId === null) {
+    failures.push({ property: "workspaceId", reason: "workspaceId is required: the workspace's UUID or slug" });
+  } else {
+    inputs.workspaceId = workspaceId;
+    if (!isUnknown(workspaceId)) failures.push(...issuesToFailures("workspaceId", schemas.workspaceId, workspaceId));
+  }
+
+  const userIds = given.userIds;
+  if (userIds === undefined || userIds === null) {
+    failures.push({ property: "userIds", reason: "userIds is required: a list of user ids (it may be empty)" });
+  } else {
+    const set = checkIdSet("userIds", userIds, schemas.id);
+    inputs.userIds = set.value;
+    failures.push(...set.failures);
+  }
+
+  const exclusive = given.exclusive ?? false;
+  inputs.exclusive = exclusive;
+  if (!isUnknown(exclusive)) failures.push(...issuesToFailures("exclusive", schemas.exclusive, exclusive));
+
+  const protectedUserIds = given.protectedUserIds;
+  if (protectedUserIds !== undefined && protectedUserIds !== null) {
+    const set = checkIdSet("protectedUserIds", protectedUserIds, schemas.id);
+    inputs.protectedUserIds = set.value;
+    failures.push(...set.failures);
+  }
+
+  const maxRemovals = given.maxRemovals;
+  if (maxRemovals !== undefined && maxRemovals !== null) {
+    inputs.maxRemovals = maxRemovals;
+    if (!isUnknown(maxRemovals)) failures.push(...issuesToFailures("maxRemovals", schemas.maxRemovals, maxRemovals));
+  }
+
+  return { inputs, failures: capPerProperty(failures) };
+}
+
+/**
+ * Validates one set (array form or keyed-map form) and returns it in map form, or unchanged
+ * when a preview unknown is in it (a map cannot carry an unknown key, and the engine calls
+ * `check` again with the real values before anything is applied).
+ */
+function checkIdSet(
+  property: string,
+  value: unknown,
+  idSchema: z.ZodType<string>,
+): { value: unknown; failures: InputFailure[] } {
+  if (value === UNKNOWN) return { value, failures: [] };
+  const entries = setEntries(property, value);
+  if ("failure" in entries) return { value, failures: [entries.failure] };
+
+  const failures: InputFailure[] = [];
+  const firstIndex = new Map<string, string>();
+  const reportedDuplicates = new Set<string>();
+  for (const [where, id] of entries.list) {
+    if (id === UNKNOWN) continue;
+    const problems = issuesToFailures(property, idSchema, id, `${property}${where}`);
+    failures.push(...problems);
+    if (problems.length > 0 || typeof id !== "string") continue;
+    const earlier = firstIndex.get(id);
+    if (earlier === undefined) {
+      firstIndex.set(id, where);
+    } else if (!reportedDuplicates.has(id)) {
+      reportedDuplicates.add(id);
+      failures.push({
+        property,
+        reason: `${property}${where} repeats ${quote(id)} (first at ${property}${earlier}); a set lists each user once`,
+      });
+    }
+  }
+  if (failures.length > 0 || isUnknown(value)) return { value, failures };
+  return { value: toIdMap(firstIndex.keys()), failures };
+}
+
+type SetEntries = { list: [where: string, id: unknown][] } | { failure: InputFailure };
+
+/** The entries of a set with where each one sits (`[3]` or `["key"]`), or why there are none. */
+function setEntries(property: string, value: unknown): SetEntries {
+  const tooMany = (count: number): SetEntries => ({
+    failure: { property, reason: `${property} has ${count} entries, more than the ${MAX_SET_SIZE} allowed` },
+  });
+  if (Array.isArray(value)) {
+    if (value.length > MAX_SET_SIZE) return tooMany(value.length);
+    return { list: Array.from(value, (id, index): [string, unknown] => [`[${index}]`, id]) };
+  }
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value);
+    if (keys.length > MAX_SET_SIZE) return tooMany(keys.length);
+    const list: [string, unknown][] = [];
+    for (const key of keys) {
+      const flag = (value as Record<string, unknown>)[key];
+      if (flag !== true && flag !== UNKNOWN) {
+        return {
+          failure: {
+            property,
+            reason: `${property}[${quote(key)}] must be true in the map form { "<userId>": true }, got ${describe(flag)}`,
+          },
+        };
+      }
+      list.push([`[${quote(key)}]`, key]);
+    }
+    return { list };
+  }
+  return {
+    failure: { property, reason: `${property} must be a list of user ids, got ${describe(value)}` },
+  };
+}
+
+interface Schemas {
+  workspaceId: z.ZodType<string>;
+  id: z.ZodType<string>;
+  exclusive: z.ZodType<boolean>;
+  maxRemovals: z.ZodType<number>;
+}
+
+let schemas: Schemas | undefined;
+
+/** Built on first use so that loading this module costs nothing until `check` runs. */
+function getSchemas(): Schemas {
+  schemas ??= {
+    workspaceId: z
+      .string({ error: (issue) => `must be a string (the workspace's UUID or slug), got ${describe(issue.input)}` })
+      .superRefine((value, ctx) => {
+        const problem = workspaceIdProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    id: z
+      .string({ error: (issue) => `must be a user id string, got ${describe(issue.input)}` })
+      .superRefine((value, ctx) => {
+        const problem = userIdProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    exclusive: z.boolean({ error: (issue) => `must be true or false, got ${describe(issue.input)}` }),
+    maxRemovals: z
+      .number({ error: (issue) => `must be a whole number of 0 or more, got ${describe(issue.input)}` })
+      .refine((value) => Number.isSafeInteger(value) && value >= 0, {
+        error: (issue) => `must be a whole number of 0 or more, got ${describe(issue.input)}`,
+      }),
+  };
+  return schemas;
+}
+
+/** Why `value` cannot name a workspace, or `undefined` when it can. */
+function workspaceIdProblem(value: string): string | undefined {
+  if (value === "") return "must not be empty: give the workspace's UUID or slug";
+  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
+  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
+  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
+  if (isUuid(value) || SLUG_PATTERN.test(value)) return undefined;
+  return (
+    `${quote(value)} is neither a workspace UUID nor a slug ` +
+    "(lowercase letters and digits in segments joined by single hyphens, e.g. \"ml-research\")"
+  );
+}
+
+/** Why `value` cannot be a user id, or `undefined` when it can. */
+function userIdProblem(value: string): string | undefined {
+  if (value.trim() === "") return `is blank: ${quote(value)}`;
+  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
+  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
+  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
+  // The engine hides keys starting with "__" in previews, and "__proto__" would vanish as a map key.
+  if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
+  return undefined;
+}
+
+/** Runs `schema` on `value` and turns each issue into a failure of `property`, prefixed by `label`. */
+function issuesToFailures(property: string, schema: z.ZodType, value: unknown, label = property): InputFailure[] {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({ property, reason: `${label} ${issue.message}` }));
+}
+
+/** Keeps the first few failures of each property and sums up the rest in one more. */
+function capPerProperty(failures: InputFailure[]): InputFailure[] {
+  const counts = new Map<string, number>();
+  const kept: InputFailure[] = [];
+  for (const failure of failures) {
+    const count = (counts.get(failure.property) ?? 0) + 1;
+    counts.set(failure.property, count);
+    if (count <= MAX_FAILURES_PER_PROPERTY) kept.push(failure);
+  }
+  for (const [property, count] of counts) {
+    if (count > MAX_FAILURES_PER_PROPERTY) {
+      kept.push({ property, reason: `${property} has ${count - MAX_FAILURES_PER_PROPERTY} more problems like the above` });
+    }
+  }
+  return kept;
+}
+
+function unknownKeyReason(key: string): string {
+  const suggestion = closestKnownInput(key);
+  const hint = suggestion === undefined ? `the inputs are ${KNOWN_INPUTS.join(", ")}` : `did you mean ${suggestion}?`;
+  return `unknown input ${quote(key)}: ${hint}`;
+}
+
+/** The known input `key` most likely misspells: same letters in another case, or a few edits away. */
+function closestKnownInput(key: string): string | undefined {
+  if (key.length > 2 * MAX_ID_LENGTH) return undefined;
+  const lower = key.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of KNOWN_INPUTS) {
+    const distance = editDistance(lower, name.toLowerCase());
+    if (best === undefined || distance < best.distance) best = { name, distance };
+  }
+  return best !== undefined && best.distance <= Math.max(1, Math.floor(best.name.length / 4)) ? best.name : undefined;
+}
+
+/** Levenshtein distance, one row at a time. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * A string as a message may show it: JSON-quoted, every control or invisible character
+ * escaped as `\uXXXX` (so a terminal shows what is really there), and cut after
+ * {@link QUOTE_LIMIT} characters with the full length noted.
+ */
+export function quote(value: string): string {
+  const shown = value.length > QUOTE_LIMIT ? value.slice(0, QUOTE_LIMIT) : value;
+  const escaped = JSON.stringify(shown).replace(
+    INVISIBLE_GLOBAL,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+  return value.length > QUOTE_LIMIT ? `${escaped.slice(0, -1)}…" (${value.length} characters)` : escaped;
+}
+
+/** Any value as a message may show it, briefly and without ever throwing. */
+export function describe(value: unknown): string {
+  if (typeof value === "string") return `the string ${quote(value)}`;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  if (value === null) return "null";
+  if (value === undefined) return "nothing";
+  if (Array.isArray(value)) return `a list of ${value.length} entries`;
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,325 @@
+/**
+ * Pure planning for `WorkspaceMembers`: id-set normalisation, set difference, chunking, the
+ * removal guards (`protectedUserIds`, `maxRemovals`) and the engine-facing diff. No I/O and
+ * no imports, so every rule here is table-tested on its own (test/plan.test.ts) and the
+ * lifecycle is a thin loop over what these functions return.
+ */
+
+/**
+ * The value the dynamic-provider plugin hands us in place of anything not yet known during
+ * a preview (an output of a resource that does not exist yet). It arrives as a plain string.
+ */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Absurd nesting gives up rather than overflowing the stack; real inputs are two levels deep. */
+const MAX_UNKNOWN_DEPTH = 64;
+
+/**
+ * True when `value` is the preview-unknown sentinel or holds it anywhere inside (array
+ * elements, object values). Never throws, also not on cycles or very deep nesting.
+ */
+export function isUnknown(value: unknown): boolean {
+  return containsUnknown(value, 0, new Set());
+}
+
+function containsUnknown(value: unknown, depth: number, seen: Set<object>): boolean {
+  if (value === UNKNOWN) return true;
+  if (value === null || typeof value !== "object" || depth > MAX_UNKNOWN_DEPTH || seen.has(value)) {
+    return false;
+  }
+  seen.add(value);
+  const children = Array.isArray(value) ? value : Object.values(value);
+  return children.some((child) => containsUnknown(child, depth + 1, seen));
+}
+
+/**
+ * The sorted, de-duplicated ids of a set in either of its two shapes: the array form (the
+ * program's input, outputs, and state written before sets became maps) or the keyed-map
+ * form `{ "<id>": true }` that `check` returns (DESIGN.md "Checked inputs: the set as a
+ * keyed map"). Anything else (absent, null, junk in odd state) is the empty set; array
+ * entries that are not strings and map keys whose value is not `true` are ignored.
+ */
+export function toIdSet(value: unknown): string[] {
+  let ids: string[];
+  if (Array.isArray(value)) {
+    ids = value.filter((id): id is string => typeof id === "string");
+  } else if (value !== null && typeof value === "object") {
+    ids = Object.entries(value)
+      .filter(([, flag]) => flag === true)
+      .map(([id]) => id);
+  } else {
+    ids = [];
+  }
+  return sortedUnique(ids);
+}
+
+/**
+ * The keyed-map form of a set, keys inserted in sorted order. The object has no prototype,
+ * so an id such as `constructor` is an ordinary key (ids starting with `__` never get here:
+ * `check` refuses them, since the engine hides such keys and `__proto__` would vanish).
+ */
+export function toIdMap(ids: Iterable<string>): Record<string, true> {
+  const map = Object.create(null) as Record<string, true>;
+  for (const id of sortedUnique(ids)) map[id] = true;
+  return map;
+}
+
+/** Users to send to bulk add and to bulk remove, each sorted. */
+export interface MemberChanges {
+  add: string[];
+  remove: string[];
+}
+
+/**
+ * The plain set difference: who must be added to `current` and who removed from it to
+ * reach `wanted`. No guard applies here; the `plan*` functions add them.
+ */
+export function planMembers(current: Iterable<string>, wanted: Iterable<string>): MemberChanges {
+  const have = new Set(current);
+  const want = new Set(wanted);
+  return {
+    add: sortedUnique([...want].filter((id) => !have.has(id))),
+    remove: sortedUnique([...have].filter((id) => !want.has(id))),
+  };
+}
+
+/**
+ * Splits `items` into consecutive runs of at most `size` (the last may be shorter); no
+ * items gives no chunks, so an empty `user_ids` request can never be built from it.
+ * Throws a `RangeError` unless `size` is a whole number of at least 1.
+ */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`chunk size must be a whole number of at least 1, got ${String(size)}`);
+  }
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+}
+
+/**
+ * What one create, update or delete will do to the workspace. Every list is sorted.
+ */
+export interface MemberPlan extends MemberChanges {
+  /**
+   * Wanted users that need no request because they are members already: their membership
+   * is taken from the member listing when one was made (`currentMembers`), otherwise from
+   * the old state's `memberships`.
+   */
+  keep: string[];
+  /**
+   * Users that `remove` leaves alone only because they are protected (current members, or
+   * previously managed users, that the mode would otherwise remove). For messages and logs.
+   */
+  spared: string[];
+}
+
+/** The inputs of {@link planCreate}. */
+export interface CreatePlanInput {
+  /** The users to manage (`userIds`). */
+  wanted: Iterable<string>;
+  /** `true`: everyone else except protected users is removed. */
+  exclusive: boolean;
+  /** `protectedUserIds`: never removed. */
+  protectedIds?: Iterable<string>;
+  /**
+   * The workspace's members from a listing made just before. Required when `exclusive`;
+   * optional otherwise (when given, users already members are kept instead of re-added).
+   */
+  currentMembers?: Iterable<string>;
+}
+
+/** The inputs of {@link planUpdate}. */
+export interface UpdatePlanInput extends CreatePlanInput {
+  /** The users the old state manages (old outputs' `userIds`). */
+  oldManaged: Iterable<string>;
+}
+
+/** The inputs of {@link planDelete}. */
+export interface DeletePlanInput {
+  /** The users the state manages (outputs' `userIds`). */
+  managed: Iterable<string>;
+  /** `protectedUserIds` from the outputs: never removed. */
+  protectedIds?: Iterable<string>;
+  /** Members from a listing, if one was made: users already gone need no request. */
+  currentMembers?: Iterable<string>;
+}
+
+/**
+ * Plans a create: add every wanted user (adopting those already members); in exclusive
+ * mode also remove every current member that is neither wanted nor protected. Throws when
+ * `exclusive` is set without `currentMembers` (a caller bug: exclusive needs the listing).
+ */
+export function planCreate(input: CreatePlanInput): MemberPlan {
+  return planUpdate({ ...input, oldManaged: [] });
+}
+
+/**
+ * Plans an update from the old managed set to the wanted one.
+ * - add: wanted users not yet members (per the listing if given, else per the old state);
+ * - remove, additive mode: previously managed users no longer wanted; nobody else;
+ * - remove, exclusive mode: every current member not wanted (managed or not);
+ * - never a protected user, in either mode.
+ * A protected user dropped from `wanted` is neither removed nor kept: it stays in the
+ * workspace and leaves the managed set (see {@link managedAfter}).
+ * Throws when `exclusive` is set without `currentMembers` (a caller bug).
+ */
+export function planUpdate(input: UpdatePlanInput): MemberPlan {
+  const wanted = new Set(input.wanted);
+  const guarded = new Set(input.protectedIds ?? []);
+  const oldManaged = new Set(input.oldManaged);
+  if (input.exclusive && input.currentMembers === undefined) {
+    throw new TypeError("exclusive planning needs currentMembers (the workspace's member listing)");
+  }
+  const members = input.currentMembers === undefined ? undefined : new Set(input.currentMembers);
+  const present = members ?? oldManaged;
+
+  // Exclusive mode owns the whole workspace; additive mode only what it managed before.
+  const candidates = input.exclusive ? present : new Set([...oldManaged].filter((id) => present.has(id)));
+  const unwanted = [...candidates].filter((id) => !wanted.has(id));
+  return {
+    add: sortedUnique([...wanted].filter((id) => !present.has(id))),
+    keep: sortedUnique([...wanted].filter((id) => present.has(id))),
+    remove: sortedUnique(unwanted.filter((id) => !guarded.has(id))),
+    spared: sortedUnique(unwanted.filter((id) => guarded.has(id))),
+  };
+}
+
+/**
+ * Plans a delete: remove the managed users except protected ones, and (when a listing is
+ * given) except those no longer members. Nothing is ever added or kept.
+ */
+export function planDelete(input: DeletePlanInput): MemberPlan {
+  const guarded = new Set(input.protectedIds ?? []);
+  const members = input.currentMembers === undefined ? undefined : new Set(input.currentMembers);
+  const candidates = [...new Set(input.managed)].filter((id) => members === undefined || members.has(id));
+  return {
+    add: [],
+    keep: [],
+    remove: sortedUnique(candidates.filter((id) => !guarded.has(id))),
+    spared: sortedUnique(candidates.filter((id) => guarded.has(id))),
+  };
+}
+
+/**
+ * The `maxRemovals` guard, to be called with the planned removal count before any request
+ * that changes anything. Returns the reason to refuse, or `undefined` when within the limit
+ * (or when no limit is set).
+ */
+export function checkRemovalLimit(removeCount: number, maxRemovals: number | undefined | null): string | undefined {
+  if (maxRemovals === undefined || maxRemovals === null || removeCount <= maxRemovals) return undefined;
+  const users = removeCount === 1 ? "1 user" : `${removeCount} users`;
+  return `would remove ${users}, more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
+}
+
+/** The inputs of {@link managedAfter}. */
+export interface ManagedAfterInput {
+  /** The managed set before the operation (old outputs' `userIds`; empty for a create). */
+  before: Iterable<string>;
+  /** Users confirmed as members by this operation: memberships the service returned, plus `keep`. */
+  confirmed: Iterable<string>;
+  /** Users the service confirmed it removed (or that were already gone). */
+  removed: Iterable<string>;
+  /** The wanted users (`userIds` of the new inputs; for a delete, an empty set). */
+  wanted: Iterable<string>;
+  /** `protectedUserIds` of the new inputs. */
+  protectedIds?: Iterable<string>;
+}
+
+/**
+ * The outputs' `userIds` after an operation, also after a partial failure: the users
+ * managed before or confirmed now, minus those removed, minus protected users no longer
+ * wanted (they stay in the workspace but leave management, so the next diff is clean).
+ * A user whose removal had not happened yet when an operation failed stays managed, so the
+ * next run removes it; a wanted user the service never confirmed is never included.
+ */
+export function managedAfter(input: ManagedAfterInput): string[] {
+  const wanted = new Set(input.wanted);
+  const guarded = new Set(input.protectedIds ?? []);
+  const removed = new Set(input.removed);
+  const managed = new Set([...input.before, ...input.confirmed]);
+  return sortedUnique(
+    [...managed].filter((id) => !removed.has(id) && !(guarded.has(id) && !wanted.has(id))),
+  );
+}
+
+/** The engine-facing diff result (the shape of `pulumi.dynamic.DiffResult`). */
+export interface MembersDiff {
+  /** `true` some change, `false` none, `undefined` not knowable before apply (preview unknowns). */
+  changes: boolean | undefined;
+  /** Properties whose change replaces the resource (only ever `workspaceId`). */
+  replaces: string[];
+  /** Set with `replaces`: the old resource must go before the new one comes (see below). */
+  deleteBeforeReplace?: boolean;
+}
+
+/** The inputs that `diffMembers` compares, besides `workspaceId`. */
+const UPDATABLE_KEYS = ["userIds", "exclusive", "protectedUserIds", "maxRemovals"] as const;
+
+/**
+ * The diff the engine asks for, from the old *outputs* in state and the new *checked*
+ * inputs, with no API call. Sets compare as sets whatever their form (array-form state
+ * against map-form inputs with the same members is no change), an absent set is empty, an
+ * absent `exclusive` is `false`, and `maxRemovals` compares as "number or absent" (setting,
+ * changing or dropping it is an update, since `delete` reads it from the outputs).
+ *
+ * `workspaceId` pointing at another workspace replaces the resource; a change between the
+ * workspace's slug and its own UUID (known from `workspaceUuid`, or from `workspaceSlug`
+ * when the outputs carry it) is an update, as is a change of UUID letter case. A replacement
+ * deletes first: were the new resource created first and the "other" workspace the same
+ * one under a name the diff could not match (its slug, unknown without an API call), the
+ * delete of the old would then remove the members just adopted by the new.
+ *
+ * Preview unknowns give `changes: undefined`; an unknown `workspaceId` also lists
+ * `workspaceId` in `replaces`, so a preview warns of the replacement it may turn out to be
+ * (it is unknown only when the workspace it comes from is being created or replaced).
+ * Never throws.
+ */
+export function diffMembers(olds: Record<string, unknown>, news: Record<string, unknown>): MembersDiff {
+  const newWorkspace = news.workspaceId;
+  if (isUnknown(newWorkspace) || !sameWorkspace(olds, newWorkspace)) {
+    return { changes: isUnknown(newWorkspace) ? undefined : true, replaces: ["workspaceId"], deleteBeforeReplace: true };
+  }
+  if (UPDATABLE_KEYS.some((key) => isUnknown(news[key]))) {
+    return { changes: undefined, replaces: [] };
+  }
+  const changed =
+    olds.workspaceId !== newWorkspace ||
+    !sameIds(toIdSet(olds.userIds), toIdSet(news.userIds)) ||
+    (olds.exclusive === true) !== (news.exclusive === true) ||
+    !sameIds(toIdSet(olds.protectedUserIds), toIdSet(news.protectedUserIds)) ||
+    limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals);
+  return { changes: changed, replaces: [] };
+}
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when `value` has the shape of a UUID (any letter case). */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+function sameWorkspace(olds: Record<string, unknown>, newId: unknown): boolean {
+  if (typeof newId !== "string") return false;
+  const aliases = [olds.workspaceId, olds.workspaceUuid, olds.workspaceSlug].filter(
+    (alias): alias is string => typeof alias === "string" && alias !== "",
+  );
+  return aliases.some(
+    (alias) => alias === newId || (isUuid(alias) && isUuid(newId) && alias.toLowerCase() === newId.toLowerCase()),
+  );
+}
+
+function limitOf(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id, index) => id === b[index]);
+}
+
+/** Sorted by UTF-16 code units, the order `Array.prototype.sort` gives strings. */
+function sortedUnique(ids: Iterable<string>): string[] {
+  return [...new Set(ids)].sort();
+}
