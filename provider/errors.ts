@@ -1,0 +1,223 @@
+/**
+ * The provider's error family. Every error the client throws is an `OpenRouterError`; the
+ * subclasses say what went wrong (the service said no, the network failed, a timeout, a
+ * body we cannot use, bad settings or arguments).
+ *
+ * No error ever holds the management key: errors are built from the method, the route path
+ * (relative to the base URL, query included) and the response, never from request headers.
+ *
+ * This module imports nothing (no zod, no undici): the serialized provider and settings.ts
+ * may load it cheaply.
+ */
+
+/** What the client knows about the attempts behind an error, for its message. */
+export interface RetrySummary {
+  /** How many requests were sent, 1 when the first answer was final. */
+  attempts: number;
+  /** Why the client stopped retrying, when that is worth telling (budget spent, ...). */
+  note?: string;
+}
+
+/** Options shared by every error of the family. */
+export interface OpenRouterErrorOptions {
+  /** HTTP method of the request, e.g. `POST`. */
+  method?: string;
+  /** Route path relative to the base URL, e.g. `/workspaces/ws/members/add`. */
+  path?: string;
+  /** The underlying error (socket error, JSON syntax error, ...). */
+  cause?: unknown;
+  /** Attempts made before giving up. */
+  retry?: RetrySummary;
+}
+
+/** Base class of every error thrown by the OpenRouter client and settings. */
+export class OpenRouterError extends Error {
+  /** HTTP method of the failed request, when there was one. */
+  readonly method?: string;
+  /** Route path (relative to the base URL, query included) of the failed request. */
+  readonly path?: string;
+  /** Requests sent before the client gave up (1 when not retried). */
+  readonly attempts?: number;
+
+  constructor(message: string, options: OpenRouterErrorOptions = {}) {
+    super(withRetrySummary(message, options.retry), options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    if (options.method !== undefined) this.method = options.method;
+    if (options.path !== undefined) this.path = options.path;
+    if (options.retry !== undefined) this.attempts = options.retry.attempts;
+  }
+}
+
+/** Fields an `OpenRouterApiError` takes from the response. */
+export interface OpenRouterApiErrorFields extends OpenRouterErrorOptions {
+  status: number;
+  code: number | string;
+  serviceMessage: string;
+  userIds?: string[];
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * The service answered with a non-2xx status (or a 2xx whose body is an error, or a
+ * redirect, which is never followed so that the key cannot travel to another host).
+ *
+ * `message` starts with the service's own message and ends with the request line, e.g.
+ * `Cannot modify members of the default workspace (403 POST /workspaces/ws/members/add)`.
+ * Pulumi prints only `error.message` for a failed resource, so the status and route must be
+ * in it for a user to act on the failure; the service's words come first because they are
+ * what the user needs most. The bare service text is in `serviceMessage`.
+ */
+export class OpenRouterApiError extends OpenRouterError {
+  /** HTTP status of the answer. */
+  readonly status: number;
+  /** The body's `error.code` when present (the service uses the HTTP status), else `status`. */
+  readonly code: number | string;
+  /** The service's message as it sent it (or a description when the body had none). */
+  readonly serviceMessage: string;
+  /** Users the service names in the body (`user_id`, `metadata.user_ids`), if any. */
+  readonly userIds?: string[];
+  /** The body's `error.metadata`, if any. */
+  readonly metadata?: Record<string, unknown>;
+  declare readonly method: string;
+  declare readonly path: string;
+
+  constructor(fields: OpenRouterApiErrorFields) {
+    super(`${fields.serviceMessage} (${fields.status} ${fields.method ?? "?"} ${fields.path ?? "?"})`, fields);
+    this.status = fields.status;
+    this.code = fields.code;
+    this.serviceMessage = fields.serviceMessage;
+    if (fields.userIds !== undefined) this.userIds = fields.userIds;
+    if (fields.metadata !== undefined) this.metadata = fields.metadata;
+  }
+}
+
+/** The connection failed: refused, reset, or dropped before a whole answer arrived. */
+export class OpenRouterNetworkError extends OpenRouterError {
+  /** The system or undici error code, e.g. `ECONNREFUSED`, `UND_ERR_SOCKET`. */
+  readonly code?: string;
+
+  constructor(message: string, options: OpenRouterErrorOptions & { code?: string }) {
+    super(message, options);
+    if (options.code !== undefined) this.code = options.code;
+  }
+}
+
+/** Which wait ran out: opening the connection, the response headers, or the body. */
+export type TimeoutPhase = "connect" | "headers" | "body";
+
+/** A request took longer than a configured timeout. */
+export class OpenRouterTimeoutError extends OpenRouterError {
+  /** The phase that timed out. */
+  readonly phase: TimeoutPhase;
+  /** The limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  constructor(phase: TimeoutPhase, timeoutMs: number, options: OpenRouterErrorOptions) {
+    super(`${options.method ?? "?"} ${options.path ?? "?"}: ${describeTimeout(phase)} within ${timeoutMs} ms (${phase} timeout)`, options);
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A 2xx answer whose body is not what the route promises (not JSON, missing or mistyped fields, too large). */
+export class OpenRouterResponseError extends OpenRouterError {}
+
+/** A setting (key, base URL, batch size, timeouts, ...) is missing or invalid. */
+export class OpenRouterConfigError extends OpenRouterError {}
+
+/** A client method was called with an argument it cannot send (empty user list, `..` as an id, ...). */
+export class OpenRouterArgumentError extends OpenRouterError {}
+
+/**
+ * Builds the error for an answer that is not a success. Tolerates any body: JSON of the
+ * documented shape `{ error: { code, message, metadata }, user_id }`, JSON of any other
+ * shape (`"oops"`, `null`, an array), HTML from a proxy, or nothing at all.
+ */
+export function fromResponse(
+  status: number,
+  bodyText: string,
+  method: string,
+  path: string,
+  options: { retry?: RetrySummary; location?: string } = {},
+): OpenRouterApiError {
+  const body = parseJson(bodyText);
+  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
+  const serviceMessage =
+    (error !== undefined && typeof error.message === "string" && error.message.trim() !== "" ? error.message : undefined) ??
+    (isRecord(body) && typeof body.message === "string" && body.message.trim() !== "" ? body.message : undefined) ??
+    describeStatus(status, bodyText, options.location);
+  const code = error !== undefined && (typeof error.code === "number" || typeof error.code === "string") ? error.code : status;
+  const metadata = error !== undefined && isRecord(error.metadata) ? error.metadata : undefined;
+  const userIds = collectUserIds(body, metadata);
+  return new OpenRouterApiError({
+    status,
+    code,
+    serviceMessage,
+    method,
+    path,
+    ...(userIds.length > 0 ? { userIds } : {}),
+    ...(metadata !== undefined ? { metadata } : {}),
+    ...(options.retry !== undefined ? { retry: options.retry } : {}),
+  });
+}
+
+/** True when a parsed 2xx body is shaped like an error (`{ "error": { ... } }`). */
+export function isErrorBody(body: unknown): boolean {
+  return isRecord(body) && isRecord(body.error);
+}
+
+function withRetrySummary(message: string, retry: RetrySummary | undefined): string {
+  if (retry === undefined) return message;
+  const parts = [retry.attempts > 1 ? `gave up after ${retry.attempts} attempts` : undefined, retry.note].filter(
+    (part): part is string => part !== undefined,
+  );
+  return parts.length === 0 ? message : `${message}; ${parts.join("; ")}`;
+}
+
+function describeTimeout(phase: TimeoutPhase): string {
+  switch (phase) {
+    case "connect":
+      return "could not connect";
+    case "headers":
+      return "no response headers";
+    case "body":
+      return "response body stalled: no data";
+  }
+}
+
+function describeStatus(status: number, bodyText: string, location: string | undefined): string {
+  if (status >= 300 && status < 400) {
+    return `unexpected redirect${location ? ` to ${location}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
+  }
+  const snippet = bodyText.trim().replace(/\s+/g, " ").slice(0, 200);
+  return snippet === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${snippet}`;
+}
+
+function collectUserIds(body: unknown, metadata: Record<string, unknown> | undefined): string[] {
+  const found = new Set<string>();
+  const add = (value: unknown): void => {
+    if (typeof value === "string" && value !== "") found.add(value);
+    else if (Array.isArray(value)) value.forEach(add);
+  };
+  if (isRecord(body)) {
+    add(body.user_id);
+    add(body.user_ids);
+  }
+  if (metadata !== undefined) {
+    add(metadata.user_id);
+    add(metadata.user_ids);
+  }
+  return [...found];
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
