@@ -164,6 +164,8 @@ export function retryAfterMs(headers: HeadersLike, now: number = Date.now()): nu
   const retryAfter = headerValue(headers, "retry-after");
   if (retryAfter === undefined) return undefined;
   if (/^\s*\d+\s*$/.test(retryAfter)) return Number(retryAfter) * 1000;
+  // V8's Date.parse accepts "-1" or "1.5" as dates; an HTTP date always names its month.
+  if (!/[a-z]{3}/i.test(retryAfter)) return undefined;
   const date = Date.parse(retryAfter);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
