@@ -12,7 +12,7 @@ import { OpenRouterClient } from "./client";
 import { OpenRouterApiError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
-import { checkRemovalLimit, chunk, diffMembers, planMembers, toIdMap, toIdSet } from "./plan";
+import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, toIdMap, toIdSet, type MemberPlan } from "./plan";
 import { resolveSettings, type ConfigLookup, type Settings } from "./settings";
 import type { Membership } from "./types";
 
@@ -20,6 +20,8 @@ import type { Membership } from "./types";
 export interface MembersState {
   workspaceId: string;
   workspaceUuid: string;
+  /** The workspace's slug, resolved at create: lets diff tell a slug from its own UUID without a call. */
+  workspaceSlug?: string;
   userIds: string[];
   memberships: Membership[];
   exclusive: boolean;
@@ -114,113 +116,107 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
   const { settings, client } = connect();
   const workspace = await resolveWorkspace(client, desired.workspaceId);
   // Exclusive mode owns the whole workspace, so it starts from everyone who is there now.
-  const current = desired.exclusive ? await client.listMembers(workspace.id, { concurrency: settings.concurrency }) : [];
-  const outs = await reconcile(client, settings, "create", workspace.id, desired, current);
+  const current = desired.exclusive ? await client.listMembers(workspace.id, { concurrency: settings.concurrency }) : undefined;
+  const plan = planCreate({
+    wanted: desired.userIds,
+    exclusive: desired.exclusive,
+    protectedIds: desired.protectedUserIds,
+    currentMembers: current?.map((m) => m.userId),
+  });
+  const target = { uuid: workspace.id, slug: workspace.slug };
+  const outs = await apply(client, settings, "create", target, desired, plan, current ?? []);
   return { id: workspace.id, outs };
 }
 
 export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
   const desired = readDesired(news);
   const { settings, client } = connect();
-  const workspaceUuid = typeof olds.workspaceUuid === "string" && olds.workspaceUuid !== "" ? olds.workspaceUuid : id;
+  const target = stateTarget(id, olds);
   const managed = stateMemberships(olds);
   // Additive mode works from state alone (no list call); exclusive mode must see everyone.
-  const current = desired.exclusive ? await client.listMembers(workspaceUuid, { concurrency: settings.concurrency }) : undefined;
-  const outs = await reconcile(client, settings, "update", workspaceUuid, desired, current ?? managed);
+  const current = desired.exclusive ? await client.listMembers(target.uuid, { concurrency: settings.concurrency }) : undefined;
+  const plan = planUpdate({
+    oldManaged: managed.map((m) => m.userId),
+    wanted: desired.userIds,
+    exclusive: desired.exclusive,
+    protectedIds: desired.protectedUserIds,
+    currentMembers: current?.map((m) => m.userId),
+  });
+  const outs = await apply(client, settings, "update", target, desired, plan, current ?? managed);
   return { outs };
 }
 
 /**
- * Adds and removes what `desired` needs, starting from `members` (the members this
- * resource may touch: everyone in exclusive mode, its own managed users otherwise), and
- * returns the outputs. On failure part-way, throws a `PartialFailureError` whose properties
- * are exactly what the service confirmed.
+ * Carries out a plan and returns the outputs. Only what the service confirms changes the
+ * record: it starts from the users kept and those still to be removed (members until a
+ * removal is confirmed). On failure part-way, throws a `PartialFailureError` whose
+ * properties are exactly that record.
  */
-async function reconcile(
+async function apply(
   client: OpenRouterClient,
   settings: Settings,
   operation: "create" | "update",
-  workspaceUuid: string,
+  target: WorkspaceRef,
   desired: Desired,
-  members: Membership[],
+  plan: MemberPlan,
+  known: Membership[],
 ): Promise<MembersState> {
-  const protectedIds = new Set(desired.protectedUserIds);
-  const wanted = new Set(desired.userIds);
-  // A protected user who is not listed is never removed, and is not ours to record.
-  const touchable = members.filter((m) => wanted.has(m.userId) || !protectedIds.has(m.userId));
-  const { add, remove } = planMembers(touchable.map((m) => m.userId), desired.userIds);
-  const limitError = checkRemovalLimit(remove.length, desired.maxRemovals);
+  const limitError = checkRemovalLimit(plan.remove.length, desired.maxRemovals);
   if (limitError !== undefined) throw new Error(`${describe(operation, desired.workspaceId)}: ${limitError}`);
 
-  const ledger = new MembershipLedger(touchable);
-  const result = await applyChanges(client, settings, workspaceUuid, add, remove, ledger);
-  const outs = toState(desired, workspaceUuid, ledger);
+  const recorded = new Set([...plan.keep, ...plan.remove]);
+  const ledger = new MembershipLedger(known.filter((m) => recorded.has(m.userId)));
+  const result = await applyChanges(client, settings, target.uuid, plan.add, plan.remove, ledger);
+  const outs = toState(desired, target, ledger);
   if (result.failures.length > 0) {
-    const reasons = result.failures;
     const message =
-      `${describe(operation, desired.workspaceId)} did not finish: ${reasons.join("; ")}. ` +
-      `Added ${result.added} of ${add.length} and removed ${result.removed} of ${remove.length} users; ` +
+      `${describe(operation, desired.workspaceId)} did not finish: ${result.failures.join("; ")}. ` +
+      `Added ${result.added} of ${plan.add.length} and removed ${result.removed} of ${plan.remove.length} users; ` +
       "the state records exactly what went through, so running the update again finishes the rest.";
     if (operation === "create" && !result.changedAnything) throw new Error(message);
-    throw new PartialFailureError(message, workspaceUuid, { ...outs, __provider: desired.provider }, reasons);
+    throw new PartialFailureError(message, target.uuid, { ...outs, __provider: desired.provider }, result.failures);
   }
   return outs;
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const { settings, client } = connect();
-  const workspaceUuid = typeof props.workspaceUuid === "string" && props.workspaceUuid !== "" ? props.workspaceUuid : id;
+  const target = stateTarget(id, props);
   let members: Membership[];
   try {
-    members = await client.listMembers(workspaceUuid, { concurrency: settings.concurrency });
+    members = await client.listMembers(target.uuid, { concurrency: settings.concurrency });
   } catch (error) {
     // The workspace is gone: an empty id takes the resource out of the state.
     if (error instanceof OpenRouterApiError && error.status === 404) return { id: "" };
     throw error;
   }
+  const desired = readDesired({ ...props, userIds: [] });
   const managed = new Set(toIdSet(props.userIds));
-  const protectedIds = new Set(toIdSet(props.protectedUserIds));
-  const exclusive = props.exclusive === true;
+  const protectedIds = new Set(desired.protectedUserIds);
   // What refresh reports: managed users still there and, in exclusive mode, anyone else
   // who is not protected (a member added by hand is drift the next update removes).
-  const present = members.filter((m) => managed.has(m.userId) || (exclusive && !protectedIds.has(m.userId)));
-  const ledger = new MembershipLedger(present);
-  const maxRemovals = typeof props.maxRemovals === "number" ? props.maxRemovals : undefined;
-  const desired: Desired = {
-    workspaceId: String(props.workspaceId ?? workspaceUuid),
-    userIds: [],
-    exclusive,
-    protectedUserIds: [...protectedIds].sort(),
-    ...(maxRemovals === undefined ? {} : { maxRemovals }),
-    provider: undefined,
-  };
-  const outs = toState(desired, workspaceUuid, ledger);
-  return {
-    id: workspaceUuid,
-    props: outs,
-    inputs: toCheckedInputs(outs),
-  };
+  const present = members.filter((m) => managed.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)));
+  const outs = toState(desired, target, new MembershipLedger(present));
+  return { id: target.uuid, props: outs, inputs: toCheckedInputs(outs) };
 }
 
-/** Removes the managed users. Named `remove` because `delete` is a keyword. */
+/** Removes the managed users (`delete` is a keyword). Gone already counts as done. */
 export async function remove(id: string, props: Record<string, unknown>): Promise<void> {
-  const workspaceUuid = typeof props.workspaceUuid === "string" && props.workspaceUuid !== "" ? props.workspaceUuid : id;
-  const protectedIds = new Set(toIdSet(props.protectedUserIds));
-  const targets = toIdSet(props.userIds).filter((u) => !protectedIds.has(u));
-  const maxRemovals = typeof props.maxRemovals === "number" ? props.maxRemovals : undefined;
-  const workspaceName = String(props.workspaceId ?? workspaceUuid);
-  const limitError = checkRemovalLimit(targets.length, maxRemovals);
-  if (limitError !== undefined) throw new Error(`${describe("delete", workspaceName)}: ${limitError}`);
-  if (targets.length === 0) return;
+  const target = stateTarget(id, props);
+  const desired = readDesired({ ...props, userIds: [] });
+  const plan = planDelete({ managed: toIdSet(props.userIds), protectedIds: desired.protectedUserIds });
+  const limitError = checkRemovalLimit(plan.remove.length, desired.maxRemovals);
+  if (limitError !== undefined) throw new Error(`${describe("delete", desired.workspaceId)}: ${limitError}`);
+  if (plan.remove.length === 0) return;
 
   const { settings, client } = connect();
-  const ledger = new MembershipLedger(targets.map((userId) => placeholderMembership(userId, workspaceUuid)));
-  const result = await applyChanges(client, settings, workspaceUuid, [], targets, ledger, { workspaceGoneIsDone: true });
+  const ledger = new MembershipLedger(plan.remove.map((userId) => placeholderMembership(userId, target.uuid)));
+  const result = await applyChanges(client, settings, target.uuid, [], plan.remove, ledger, { workspaceGoneIsDone: true });
   if (result.failures.length > 0) {
-    const remaining = ledger.snapshot().userIds;
     throw new Error(
-      `${describe("delete", workspaceName)} did not finish: ${result.failures.join("; ")}. ` +
-        `Removed ${result.removed} of ${targets.length} users; still members: ${formatIds(remaining)}.`,
+      `${describe("delete", desired.workspaceId)} did not finish: ${result.failures.join("; ")}. ` +
+        `Removed ${result.removed} of ${plan.remove.length} users; still members: ${formatIds(ledger.snapshot().userIds)}. ` +
+        "Run the destroy again once they can be removed; users already gone count as done.",
     );
   }
 }
@@ -369,7 +365,7 @@ function mentions(text: string, userId: string): boolean {
 }
 
 function isIdChar(c: string | undefined): boolean {
-  return c !== undefined && /[A-Za-z0-9_\-]/.test(c);
+  return c !== undefined && /[A-Za-z0-9_-]/.test(c);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -386,10 +382,25 @@ async function resolveWorkspace(client: OpenRouterClient, workspaceId: string) {
   }
 }
 
+/** The workspace a resource's state points at: its UUID (the resource id) and slug if known. */
+interface WorkspaceRef {
+  uuid: string;
+  slug?: string;
+}
+
+function stateTarget(id: string, props: Record<string, unknown>): WorkspaceRef {
+  const slug = nonEmpty(props.workspaceSlug);
+  return { uuid: nonEmpty(props.workspaceUuid) ?? id, ...(slug === undefined ? {} : { slug }) };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
 function stateMemberships(olds: Record<string, unknown>): Membership[] {
   const recorded = Array.isArray(olds.memberships) ? (olds.memberships as Membership[]) : [];
   const byUser = new Map(recorded.filter((m) => m && typeof m.userId === "string").map((m) => [m.userId, m]));
-  const workspaceUuid = typeof olds.workspaceUuid === "string" ? olds.workspaceUuid : "";
+  const workspaceUuid = nonEmpty(olds.workspaceUuid) ?? "";
   // userIds is the authority on who is managed; memberships only add detail.
   return toIdSet(olds.userIds).map((userId) => byUser.get(userId) ?? placeholderMembership(userId, workspaceUuid));
 }
@@ -398,11 +409,12 @@ function placeholderMembership(userId: string, workspaceId: string): Membership 
   return { id: "", userId, workspaceId, role: "", createdAt: "" };
 }
 
-function toState(desired: Desired, workspaceUuid: string, ledger: MembershipLedger): MembersState {
+function toState(desired: Desired, target: WorkspaceRef, ledger: MembershipLedger): MembersState {
   const { userIds, memberships } = ledger.snapshot();
   return {
     workspaceId: desired.workspaceId,
-    workspaceUuid,
+    workspaceUuid: target.uuid,
+    ...(target.slug === undefined ? {} : { workspaceSlug: target.slug }),
     userIds,
     memberships,
     exclusive: desired.exclusive,

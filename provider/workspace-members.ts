@@ -21,6 +21,9 @@ export interface WorkspaceMembersArgs {
   maxRemovals?: pulumi.Input<number>;
 }
 
+/** Property bags as the plugin passes them: plain JSON-like objects. */
+type Inputs = Record<string, unknown>;
+
 /**
  * The Pulumi side of the provider. It holds no state and its methods reach only
  * `loadImplementation`, so the text Pulumi serializes into every resource's state stays a
@@ -30,22 +33,22 @@ export class WorkspaceMembersProvider implements pulumi.dynamic.ResourceProvider
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
     return loadImplementation<typeof Lifecycle>("lifecycle").configure(req);
   }
-  async check(olds: any, news: any): Promise<pulumi.dynamic.CheckResult> {
+  async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
     return loadImplementation<typeof Lifecycle>("lifecycle").check(olds, news);
   }
-  async diff(id: string, olds: any, news: any): Promise<pulumi.dynamic.DiffResult> {
+  async diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
     return loadImplementation<typeof Lifecycle>("lifecycle").diff(id, olds, news);
   }
-  async create(inputs: any): Promise<pulumi.dynamic.CreateResult> {
+  async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
     return loadImplementation<typeof Lifecycle>("lifecycle").create(inputs);
   }
-  async read(id: string, props: any): Promise<pulumi.dynamic.ReadResult> {
+  async read(id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> {
     return loadImplementation<typeof Lifecycle>("lifecycle").read(id, props);
   }
-  async update(id: string, olds: any, news: any): Promise<pulumi.dynamic.UpdateResult> {
+  async update(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult> {
     return loadImplementation<typeof Lifecycle>("lifecycle").update(id, olds, news);
   }
-  async delete(id: string, props: any): Promise<void> {
+  async delete(id: string, props: Inputs): Promise<void> {
     return loadImplementation<typeof Lifecycle>("lifecycle").remove(id, props);
   }
 }
