@@ -1,0 +1,266 @@
+/**
+ * The OpenRouter emulator: an in-memory, stateful stand-in for OpenRouter's workspace API
+ * (`/api/v1/workspaces...`, as described in `openrouter-api.md`), served over real HTTP on
+ * 127.0.0.1, with an organization model, fault injection and a request log. Tests,
+ * benchmarks, demos and the CLI (`cli.ts`) all use it; this comment is its contract.
+ *
+ * ## Starting
+ * ```ts
+ * const emulator = await startEmulator({ seed: "t1", users: ["user_a", { id: "user_b", role: "admin" }] });
+ * const ws = emulator.createWorkspace({ slug: "platform" });
+ * await fetch(`${emulator.url}/workspaces/platform/members/add`, {
+ *   method: "POST",
+ *   headers: { authorization: `Bearer ${emulator.managementKey}`, "content-type": "application/json" },
+ *   body: JSON.stringify({ user_ids: ["user_a"] }),
+ * });
+ * emulator.memberIds(ws.id); // ["user_a"]
+ * await emulator.close();
+ * ```
+ *
+ * ## Options ({@link EmulatorOptions})
+ * | option | default | meaning |
+ * |---|---|---|
+ * | `host`, `port` | `127.0.0.1`, `0` | where to listen; port 0 picks a free port |
+ * | `seed` | none (random) | makes generated UUIDs, the keys and the random-fault draws deterministic |
+ * | `managementKey`, `inferenceKey` | generated `sk-or-v1-...` | the accepted keys: management works, inference gets 403, anything else 401 |
+ * | `users` | none | organization users (`"user_x"` or `{ id, role?: "member", scim?: false }`); each is also put in the default workspace |
+ * | `workspaces` | none | workspaces created at start: `{ slug, name?, id?, members?, ...settings }` |
+ * | `nonOrgUsers` | `"reject"` | bulk add with users outside the organization: `"reject"` the whole request (400 `Some users are not members of the organization`, `metadata.user_ids` lists them) or `"leave-out"` (skipped: smaller `data` and `added_count`) |
+ * | `latencyMs` | 0 | added to every request before it runs |
+ * | `faults` | none | {@link ScriptedFault}s armed at start |
+ * | `randomFaults` | off | a seeded fault rate ({@link RandomFaults}) |
+ * | `rateLimit` | off | `{ requests, windowMs }`: sliding window; excess requests get 429 with `Retry-After` (seconds, rounded up) and `retry-after-ms` |
+ * | `maxUserIdsPerRequest` | unlimited | a bulk add/remove with more `user_ids` is a 400 (the real limit is unknown) |
+ * | `pageSizeCap` | none | list pages hold at most this many items even when `limit` asks for more ("the page size may be smaller than asked") |
+ * | `now` | `() => new Date()` | clock for `created_at` / `updated_at` |
+ *
+ * Everything from `nonOrgUsers` to `pageSizeCap` can be changed at runtime with
+ * `configure()` (pass `null` to turn a setting off); scripted faults with `faults.add()`.
+ *
+ * ## Service behaviour
+ * - Base path `/api/v1`; every route of `openrouter-api.md` with its shapes and statuses.
+ *   `{id}` is a workspace UUID or slug: the path is split on `/` first, then the id segment
+ *   is percent-decoded once, so `..%2Fkeys` is a workspace that does not exist (404), never
+ *   another route. Unknown paths are 404; a known path with another method is 405.
+ * - Errors use OpenRouter's body: `{ "error": { "code", "message", "metadata"? }, "user_id": null }`.
+ * - Pagination: `offset` (default 0) and `limit` (default 50). A `limit` outside 1..100, or
+ *   a non-integer `offset`/`limit`, is a 400 naming the parameter (never clamped, so a
+ *   client bug shows). Member pages are ordered by user id (code-unit order); workspaces by
+ *   creation.
+ * - `POST /workspaces` needs `name` and `slug` (slug rule: lowercase alphanumeric segments
+ *   joined by single hyphens); a duplicate slug is **409**. Unknown body fields and
+ *   mistyped fields are 400 naming the field. New workspaces start empty.
+ * - The organization has a default workspace (slug `default`, id `defaultWorkspaceId`)
+ *   holding every organization user with their org role. Adding to or removing from it is
+ *   403 `Cannot modify members of the default workspace`; deleting it is 403.
+ * - Bulk add: `user_ids` missing or empty is 400 `user_ids is required`; duplicates in one
+ *   request count once. Every member gets the user's org role. `added_count` counts
+ *   memberships created plus existing ones whose role changed to the org role; `data` has
+ *   a membership for every org user asked for (in request order), members already or not.
+ * - Bulk remove is all or nothing: SCIM-managed members → 403 listing the ids and saying
+ *   to change them in the identity provider; members with active API keys in that
+ *   workspace → 400 listing the ids and saying to delete their keys first. Users who are
+ *   not members are skipped; `removed_count` counts real removals.
+ *
+ * ## Faults
+ * Per request, in this order: `latencyMs`, then at most one fault: the rate limit, else the
+ * first armed scripted fault for the route, else a random-fault draw. See
+ * {@link ScriptedFault} for what each effect does and when the change is applied. Faults
+ * apply before authentication; an unmatched path only meets the rate limit and `"*"` faults.
+ *
+ * ## Admin surface
+ * The methods on {@link Emulator} other than `close`, `configure`, `faults` and `log` work
+ * in-process with no HTTP and no faults, and model changes made by hand in the dashboard:
+ * they bypass the service's rules (default workspace, SCIM, API keys, org membership) and
+ * throw a plain `Error` for a workspace that does not exist.
+ */
+import { FaultPlan, type RandomFaults, type RateLimit, type ScriptedFault } from "./faults";
+import { createRandom } from "./random";
+import { RequestLog } from "./request-log";
+import type { RouteSettings } from "./routes";
+import { BASE_PATH, listen } from "./server";
+import { Organization, type NonOrgUsersMode, type OrgUser, type WireMember, type WireWorkspace, type WorkspaceByHand } from "./state";
+
+/** An organization user to seed: just the id (role `member`, not SCIM) or the details. */
+export type OrgUserSeed = string | { id: string; role?: string; scim?: boolean };
+
+/** A workspace to create at start, optionally with members (added with their org role). */
+export type WorkspaceSeed = WorkspaceByHand & { members?: string[] };
+
+/** Settings that can change while the emulator runs; `null` turns one off. */
+export interface RuntimeSettings {
+  nonOrgUsers?: NonOrgUsersMode;
+  latencyMs?: number;
+  randomFaults?: RandomFaults | null;
+  rateLimit?: RateLimit | null;
+  maxUserIdsPerRequest?: number | null;
+  pageSizeCap?: number | null;
+}
+
+/** Options of {@link startEmulator}; the table in this module's comment gives the defaults. */
+export interface EmulatorOptions extends Omit<RuntimeSettings, "randomFaults" | "rateLimit" | "maxUserIdsPerRequest" | "pageSizeCap"> {
+  host?: string;
+  port?: number;
+  seed?: string | number;
+  managementKey?: string;
+  inferenceKey?: string;
+  users?: OrgUserSeed[];
+  workspaces?: WorkspaceSeed[];
+  faults?: ScriptedFault[];
+  randomFaults?: RandomFaults;
+  rateLimit?: RateLimit;
+  maxUserIdsPerRequest?: number;
+  pageSizeCap?: number;
+  now?: () => Date;
+}
+
+/** Arms and inspects scripted faults at runtime. */
+export type FaultControl = Pick<FaultPlan, "add" | "clear" | "remaining">;
+
+/** A running emulator: where it is, how to reach it, its log, and its admin surface. */
+export interface Emulator {
+  /** Base URL ending in `/api/v1`, e.g. `http://127.0.0.1:41234/api/v1`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** A key the workspace routes accept. */
+  readonly managementKey: string;
+  /** A valid key that is not a management key: the workspace routes answer 403. */
+  readonly inferenceKey: string;
+  /** The UUID of the organization's default workspace (slug `default`). */
+  readonly defaultWorkspaceId: string;
+  /** Every request received, with route, status and timing; `log.clear()` empties it. */
+  readonly log: RequestLog;
+  /** Scripted faults: `add(...faults)`, `clear()`, `remaining()`. */
+  readonly faults: FaultControl;
+  /** Changes runtime settings; keys left out keep their value, `null` turns a setting off. */
+  configure(settings: RuntimeSettings): void;
+
+  /** Adds users to the organization (and its default workspace), or updates their role and SCIM flag. */
+  addUsers(users: OrgUserSeed[]): void;
+  /** An organization user, or `undefined`. */
+  user(userId: string): OrgUser | undefined;
+  /** Changes a user's org role; the next bulk add of that user updates their membership. */
+  setUserRole(userId: string, role: string): void;
+  /** Creates a workspace by hand (`name` defaults to the slug, `id` to a generated UUID). */
+  createWorkspace(fields: WorkspaceByHand): WireWorkspace;
+  /** Deletes a workspace by hand, the default one included. */
+  deleteWorkspace(idOrSlug: string): void;
+  /** The workspace by UUID or slug, or `undefined`. */
+  workspace(idOrSlug: string): WireWorkspace | undefined;
+  /** Adds members by hand with `role`, default their org role (or `member` for non-org users). */
+  addMembers(idOrSlug: string, userIds: Iterable<string>, role?: string): void;
+  /** Removes members by hand; non-members are ignored. */
+  removeMembers(idOrSlug: string, userIds: Iterable<string>): void;
+  /** Changes one member's workspace role by hand. */
+  setMemberRole(idOrSlug: string, userId: string, role: string): void;
+  /** Gives `userId` an active API key in the workspace (blocks their removal); returns its id. */
+  giveApiKey(idOrSlug: string, userId: string): string;
+  /** Deletes every API key `userId` has in the workspace. */
+  revokeApiKeys(idOrSlug: string, userId: string): void;
+  /** The workspace's member user ids, sorted. */
+  memberIds(idOrSlug: string): string[];
+  /** One membership, or `undefined`. */
+  member(idOrSlug: string, userId: string): WireMember | undefined;
+
+  /** Stops listening, cancels stalled requests and closes keep-alive sockets. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Starts an emulator on `127.0.0.1`, port 0 unless told otherwise. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const keySource = createRandom(options.seed === undefined ? undefined : `${options.seed}:keys`);
+  const managementKey = options.managementKey ?? `sk-or-v1-${keySource.hex(64)}`;
+  const inferenceKey = options.inferenceKey ?? `sk-or-v1-${keySource.hex(64)}`;
+  if (managementKey === inferenceKey) throw new Error("managementKey and inferenceKey must differ");
+
+  const org = new Organization(
+    createRandom(options.seed === undefined ? undefined : `${options.seed}:ids`),
+    options.now ?? (() => new Date()),
+    options.nonOrgUsers ?? "reject",
+  );
+  org.addUsers(options.users ?? []);
+  for (const { members, ...fields } of options.workspaces ?? []) {
+    const workspace = org.createWorkspaceByHand(fields);
+    org.addMembersByHand(workspace.id, members ?? []);
+  }
+
+  const faults = new FaultPlan(options.seed);
+  faults.add(...(options.faults ?? []));
+  const log = new RequestLog();
+  let latencyMs = 0;
+  let routeSettings: RouteSettings = {};
+
+  const configure = (settings: RuntimeSettings): void => {
+    if (settings.nonOrgUsers !== undefined) {
+      if (settings.nonOrgUsers !== "reject" && settings.nonOrgUsers !== "leave-out") {
+        throw new Error(`nonOrgUsers must be "reject" or "leave-out", got ${JSON.stringify(settings.nonOrgUsers)}`);
+      }
+      org.nonOrgUsers = settings.nonOrgUsers;
+    }
+    if (settings.latencyMs !== undefined) latencyMs = nonNegative("latencyMs", settings.latencyMs);
+    if (settings.randomFaults !== undefined) faults.setRandomFaults(settings.randomFaults);
+    if (settings.rateLimit !== undefined) faults.setRateLimit(settings.rateLimit);
+    for (const key of ["maxUserIdsPerRequest", "pageSizeCap"] as const) {
+      const value = settings[key];
+      if (value === undefined) continue;
+      if (value !== null && !(Number.isInteger(value) && value > 0)) {
+        throw new Error(`${key} must be a positive integer or null, got ${value}`);
+      }
+      routeSettings = { ...routeSettings, [key]: value ?? undefined };
+    }
+  };
+  configure(options);
+
+  const server = await listen(
+    {
+      org,
+      faults,
+      log,
+      managementKeys: new Set([managementKey]),
+      inferenceKeys: new Set([inferenceKey]),
+      latencyMs: () => latencyMs,
+      routeSettings: () => routeSettings,
+    },
+    options.host ?? "127.0.0.1",
+    options.port ?? 0,
+  );
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://${formatHost(server.host)}:${server.port}${BASE_PATH}`,
+    host: server.host,
+    port: server.port,
+    managementKey,
+    inferenceKey,
+    defaultWorkspaceId: org.defaultWorkspaceId,
+    log,
+    faults: {
+      add: (...added) => faults.add(...added),
+      clear: () => faults.clear(),
+      remaining: () => faults.remaining(),
+    },
+    configure,
+    addUsers: (users) => org.addUsers(users),
+    user: (userId) => org.user(userId),
+    setUserRole: (userId, role) => org.setUserRole(userId, role),
+    createWorkspace: (fields) => org.createWorkspaceByHand(fields),
+    deleteWorkspace: (idOrSlug) => org.deleteWorkspaceByHand(idOrSlug),
+    workspace: (idOrSlug) => org.findWorkspace(idOrSlug),
+    addMembers: (idOrSlug, userIds, role) => org.addMembersByHand(idOrSlug, userIds, role),
+    removeMembers: (idOrSlug, userIds) => org.removeMembersByHand(idOrSlug, userIds),
+    setMemberRole: (idOrSlug, userId, role) => org.setMemberRole(idOrSlug, userId, role),
+    giveApiKey: (idOrSlug, userId) => org.giveApiKey(idOrSlug, userId),
+    revokeApiKeys: (idOrSlug, userId) => org.revokeApiKeys(idOrSlug, userId),
+    memberIds: (idOrSlug) => org.memberIds(idOrSlug),
+    member: (idOrSlug, userId) => org.member(idOrSlug, userId),
+    close: () => (closing ??= server.close()),
+  };
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value >= 0)) throw new Error(`${name} must be a non-negative number, got ${value}`);
+  return value;
+}
+
+const formatHost = (host: string): string => (host.includes(":") ? `[${host}]` : host);

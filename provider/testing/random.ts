@@ -1,0 +1,78 @@
+import { randomUUID } from "node:crypto";
+
+/** A source of pseudo-random numbers and ids; deterministic when built from a seed. */
+export interface RandomSource {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An RFC 4122 version-4-shaped UUID. */
+  uuid(): string;
+  /** `length` lowercase hex characters. */
+  hex(length: number): string;
+}
+
+/**
+ * A seeded source (sfc32 over a cyrb128 hash of the seed) when `seed` is given, else one
+ * backed by `node:crypto`. Separate streams (`${seed}:ids`, `${seed}:faults`) keep fault
+ * decisions independent of how many ids were generated before them.
+ */
+export function createRandom(seed?: string | number): RandomSource {
+  if (seed === undefined) return cryptoRandom();
+  const next = sfc32(...cyrb128(String(seed)));
+  const hex = (length: number): string => {
+    let out = "";
+    while (out.length < length) out += Math.floor(next() * 0x1_0000_0000).toString(16).padStart(8, "0");
+    return out.slice(0, length);
+  };
+  return { next, hex, uuid: () => formatUuid(hex(32)) };
+}
+
+function cryptoRandom(): RandomSource {
+  return {
+    next: Math.random,
+    uuid: randomUUID,
+    hex: (length) => {
+      let out = "";
+      while (out.length < length) out += randomUUID().replace(/-/g, "");
+      return out.slice(0, length);
+    },
+  };
+}
+
+function formatUuid(hex: string): string {
+  // Version nibble 4 and variant bits 10xx, so strict UUID validators accept the ids.
+  const variant = ((parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function cyrb128(text: string): [number, number, number, number] {
+  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
+}
+
+function sfc32(a: number, b: number, c: number, d: number): () => number {
+  return () => {
+    a |= 0; b |= 0; c |= 0; d |= 0;
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    return (t >>> 0) / 4294967296;
+  };
+}

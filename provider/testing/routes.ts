@@ -1,0 +1,133 @@
+import { EmulatorHttpError } from "./http-error";
+import type { Organization } from "./state";
+import { parseJsonBody, parsePage, parseUserIds, parseWorkspaceCreate, parseWorkspacePatch } from "./validate";
+
+/** Every route the emulator serves, named as fault scripts and the request log name them. */
+export const ROUTES = [
+  "GET /workspaces",
+  "POST /workspaces",
+  "GET /workspaces/:id",
+  "PATCH /workspaces/:id",
+  "DELETE /workspaces/:id",
+  "GET /workspaces/:id/members",
+  "POST /workspaces/:id/members/add",
+  "POST /workspaces/:id/members/remove",
+] as const;
+
+/** One of {@link ROUTES}. */
+export type RouteName = (typeof ROUTES)[number];
+
+/** Where a request goes: a route (with its decoded workspace id), or why none. */
+export type RouteMatch =
+  | { kind: "route"; route: RouteName; workspaceId?: string }
+  | { kind: "method-not-allowed"; allow: string[] }
+  | { kind: "not-found" };
+
+/** The routes' paths after the base path, as segment patterns (`:id` is the workspace). */
+const PATTERNS: ReadonlyArray<{ pattern: string; methods: Partial<Record<string, RouteName>> }> = [
+  { pattern: "workspaces", methods: { GET: "GET /workspaces", POST: "POST /workspaces" } },
+  {
+    pattern: "workspaces/:id",
+    methods: { GET: "GET /workspaces/:id", PATCH: "PATCH /workspaces/:id", DELETE: "DELETE /workspaces/:id" },
+  },
+  { pattern: "workspaces/:id/members", methods: { GET: "GET /workspaces/:id/members" } },
+  { pattern: "workspaces/:id/members/add", methods: { POST: "POST /workspaces/:id/members/add" } },
+  { pattern: "workspaces/:id/members/remove", methods: { POST: "POST /workspaces/:id/members/remove" } },
+];
+
+/**
+ * Matches a raw request path (no query). The path is split on `/` before the workspace
+ * segment is percent-decoded once, so an id such as `..%2Fkeys` stays one segment and is
+ * simply a workspace that does not exist; dot segments are never resolved.
+ */
+export function matchRoute(method: string, rawPath: string, basePath: string): RouteMatch {
+  if (!rawPath.startsWith(`${basePath}/`)) return { kind: "not-found" };
+  const segments = rawPath.slice(basePath.length + 1).split("/");
+  for (const { pattern, methods } of PATTERNS) {
+    const parts = pattern.split("/");
+    if (parts.length !== segments.length) continue;
+    let workspaceId: string | undefined;
+    const fits = parts.every((part, i) => {
+      const segment = segments[i] as string;
+      if (part !== ":id") return part === segment;
+      workspaceId = decodeSegment(segment);
+      return workspaceId !== undefined;
+    });
+    if (!fits) continue;
+    const route = methods[method];
+    if (!route) return { kind: "method-not-allowed", allow: Object.keys(methods) };
+    return { kind: "route", route, ...(workspaceId === undefined ? {} : { workspaceId }) };
+  }
+  return { kind: "not-found" };
+}
+
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a route answers when it succeeds. */
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** Per-request knobs the routes need from the emulator's options. */
+export interface RouteSettings {
+  maxUserIdsPerRequest?: number;
+  pageSizeCap?: number;
+}
+
+/**
+ * Runs a matched route against the organization. Refusals are thrown as
+ * {@link EmulatorHttpError}; a success returns the status and body to send.
+ */
+export function answerRoute(
+  org: Organization,
+  route: RouteName,
+  workspaceId: string,
+  query: URLSearchParams,
+  bodyText: string,
+  settings: RouteSettings,
+): RouteAnswer {
+  const page = () => {
+    const { offset, limit } = parsePage(query);
+    return { offset, limit: Math.min(limit, settings.pageSizeCap ?? limit) };
+  };
+  switch (route) {
+    case "GET /workspaces": {
+      const { offset, limit } = page();
+      return { status: 200, body: org.listWorkspaces(offset, limit) };
+    }
+    case "POST /workspaces":
+      return { status: 201, body: { data: org.createWorkspace(parseWorkspaceCreate(parseJsonBody(bodyText))) } };
+    case "GET /workspaces/:id":
+      return { status: 200, body: { data: org.getWorkspace(workspaceId) } };
+    case "PATCH /workspaces/:id":
+      return { status: 200, body: { data: org.updateWorkspace(workspaceId, parseWorkspacePatch(parseJsonBody(bodyText))) } };
+    case "DELETE /workspaces/:id":
+      org.deleteWorkspace(workspaceId);
+      return { status: 200, body: { deleted: true } };
+    case "GET /workspaces/:id/members": {
+      const { offset, limit } = page();
+      return { status: 200, body: org.listMembers(workspaceId, offset, limit) };
+    }
+    case "POST /workspaces/:id/members/add":
+      return {
+        status: 200,
+        body: org.addMembers(workspaceId, parseUserIds(parseJsonBody(bodyText), settings.maxUserIdsPerRequest)),
+      };
+    case "POST /workspaces/:id/members/remove":
+      return {
+        status: 200,
+        body: org.removeMembers(workspaceId, parseUserIds(parseJsonBody(bodyText), settings.maxUserIdsPerRequest)),
+      };
+    default: {
+      const unreachable: never = route;
+      throw new EmulatorHttpError(500, `Unhandled route ${String(unreachable)}`);
+    }
+  }
+}

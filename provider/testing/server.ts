@@ -1,0 +1,234 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { FaultDecision, FaultPlan, MalformedBody } from "./faults";
+import { EmulatorHttpError, errorBody } from "./http-error";
+import type { PendingEntry, RequestLog } from "./request-log";
+import { answerRoute, matchRoute, type RouteMatch, type RouteSettings } from "./routes";
+import type { Organization } from "./state";
+
+/** The base path every route lives under, as on openrouter.ai. */
+export const BASE_PATH = "/api/v1";
+
+/** Bodies larger than this are refused with 413 before parsing. */
+const MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** What the HTTP layer reads on every request; the emulator may change it at any time. */
+export interface ServerContext {
+  org: Organization;
+  faults: FaultPlan;
+  log: RequestLog;
+  managementKeys: ReadonlySet<string>;
+  inferenceKeys: ReadonlySet<string>;
+  latencyMs: () => number;
+  routeSettings: () => RouteSettings;
+}
+
+/** A listening emulator server and how to stop it. */
+export interface RunningServer {
+  port: number;
+  host: string;
+  close(): Promise<void>;
+}
+
+interface Answer {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** Starts the HTTP server on `host:port` (port 0 picks a free one). */
+export async function listen(context: ServerContext, host: string, port: number): Promise<RunningServer> {
+  const shutdown = new AbortController();
+  const server = createServer((req, res) => {
+    void handle(context, req, res, shutdown.signal);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  return { port: address.port, host, close: () => closeServer(server, shutdown) };
+}
+
+async function closeServer(server: Server, shutdown: AbortController): Promise<void> {
+  shutdown.abort();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // close() alone waits for idle keep-alive sockets to time out, which keeps jest alive.
+  server.closeAllConnections();
+  await closed;
+}
+
+async function handle(context: ServerContext, req: IncomingMessage, res: ServerResponse, shutdown: AbortSignal) {
+  const method = req.method ?? "GET";
+  const rawUrl = req.url ?? "/";
+  const entry = context.log.begin(method, rawUrl);
+  let droppedByFault = false;
+  let closed = false;
+  res.once("close", () => {
+    closed = true;
+    entry.clientAborted = !res.writableFinished && !droppedByFault;
+    context.log.finish(entry);
+  });
+  try {
+    const bodyText = await readBody(req);
+    const queryAt = rawUrl.indexOf("?");
+    const rawPath = queryAt === -1 ? rawUrl : rawUrl.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt === -1 ? "" : rawUrl.slice(queryAt + 1));
+    const match = matchRoute(method, rawPath, BASE_PATH);
+    if (match.kind === "route") {
+      entry.route = match.route;
+      entry.userIdsCount = countUserIds(match.route, bodyText);
+    }
+    await sleep(context.latencyMs(), undefined, { signal: shutdown });
+    const fault = context.faults.decide(entry.route, context.log.now());
+    if (fault) {
+      entry.fault = fault.label;
+      if (fault.retryAfterMs !== undefined) entry.retryAfterMs = fault.retryAfterMs;
+      await sleep(fault.delayMs, undefined, { signal: shutdown });
+      // A client that gave up during a stall never reaches the service: nothing is applied.
+      if (closed) return;
+    }
+    const refusesBeforeRunning = fault !== undefined && !fault.applyFirst && !fault.malformed && (fault.drop || fault.status !== undefined);
+    droppedByFault = fault?.drop === true;
+    if (fault && refusesBeforeRunning) {
+      deliverFault(res, entry, fault, undefined);
+      return;
+    }
+    const answer = answerRequest(context, req, match, query, bodyText);
+    if (fault) deliverFault(res, entry, fault, answer);
+    else send(res, entry, answer);
+  } catch (error) {
+    if (shutdown.aborted) {
+      res.destroy();
+      return;
+    }
+    if (error instanceof EmulatorHttpError) {
+      send(res, entry, refusal(error));
+      return;
+    }
+    send(res, entry, { status: 500, body: errorBody(500, `Emulator failure: ${(error as Error).message}`) });
+  }
+}
+
+/** Authentication, then the route; every refusal becomes OpenRouter's error body. */
+function answerRequest(
+  context: ServerContext,
+  req: IncomingMessage,
+  match: RouteMatch,
+  query: URLSearchParams,
+  bodyText: string,
+): Answer {
+  try {
+    authenticate(context, req.headers.authorization);
+    if (match.kind === "not-found") throw new EmulatorHttpError(404, "Not Found");
+    if (match.kind === "method-not-allowed") {
+      return { ...refusal(new EmulatorHttpError(405, "Method Not Allowed")), headers: { allow: match.allow.join(", ") } };
+    }
+    return answerRoute(context.org, match.route, match.workspaceId ?? "", query, bodyText, context.routeSettings());
+  } catch (error) {
+    if (error instanceof EmulatorHttpError) return refusal(error);
+    throw error;
+  }
+}
+
+function authenticate(context: ServerContext, header: string | undefined): void {
+  const key = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "")?.[1];
+  if (key === undefined) throw new EmulatorHttpError(401, "No auth credentials found");
+  if (context.managementKeys.has(key)) return;
+  if (context.inferenceKeys.has(key)) {
+    throw new EmulatorHttpError(403, "This endpoint requires a management key");
+  }
+  throw new EmulatorHttpError(401, "Invalid API key");
+}
+
+const refusal = (error: EmulatorHttpError): Answer => ({ status: error.status, body: error.toBody() });
+
+function deliverFault(res: ServerResponse, entry: PendingEntry, fault: FaultDecision, answer: Answer | undefined): void {
+  if (fault.drop) {
+    entry.status = "dropped";
+    res.socket?.destroy();
+    return;
+  }
+  const status = fault.status ?? answer?.status ?? 200;
+  const headers = { ...answer?.headers, ...fault.headers };
+  if (answer && fault.status === undefined && !fault.malformed) {
+    send(res, entry, { ...answer, headers });
+    return;
+  }
+  if (fault.malformed) {
+    const { contentType, text } = malformedBody(fault.malformed, answer?.body ?? {});
+    entry.status = status;
+    res.writeHead(status, { ...headers, "content-type": contentType, "content-length": Buffer.byteLength(text) });
+    res.end(text);
+    return;
+  }
+  send(res, entry, { status, headers, body: errorBody(status, fault.message ?? "Injected fault") });
+}
+
+function send(res: ServerResponse, entry: PendingEntry, answer: Answer): void {
+  const text = JSON.stringify(answer.body);
+  entry.status = answer.status;
+  if (res.destroyed) return;
+  res.writeHead(answer.status, {
+    ...answer.headers,
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function malformedBody(kind: MalformedBody, body: unknown): { contentType: string; text: string } {
+  switch (kind) {
+    case "truncated": {
+      const text = JSON.stringify(body);
+      return { contentType: "application/json", text: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+    }
+    case "wrong-types":
+      return { contentType: "application/json", text: JSON.stringify(twistTypes(body)) };
+    case "not-json":
+      return { contentType: "text/html", text: "<html><body><h1>502 Bad Gateway</h1></body></html>" };
+  }
+}
+
+/** Every number and boolean becomes a string, every string a number; shape kept. */
+function twistTypes(value: unknown): unknown {
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "string") return value.length;
+  if (Array.isArray(value)) return value.map(twistTypes);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, twistTypes(inner)]));
+  }
+  return value;
+}
+
+function countUserIds(route: string, bodyText: string): number | undefined {
+  if (!route.endsWith("/members/add") && !route.endsWith("/members/remove")) return undefined;
+  try {
+    const userIds = (JSON.parse(bodyText) as { user_ids?: unknown }).user_ids;
+    return Array.isArray(userIds) ? userIds.length : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new EmulatorHttpError(413, "Request body too large"));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

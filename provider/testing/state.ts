@@ -1,0 +1,393 @@
+import { EmulatorHttpError } from "./http-error";
+import type { RandomSource } from "./random";
+
+/** A workspace as the emulator sends it (OpenRouter's wire shape, snake_case). */
+export interface WireWorkspace {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  created_at: string;
+  updated_at: string | null;
+  created_by: string | null;
+  default_text_model: string | null;
+  default_image_model: string | null;
+  default_provider_sort: string | null;
+  io_logging_sampling_rate: number;
+  io_logging_api_key_ids: number[] | null;
+  is_data_discount_logging_enabled: boolean;
+  is_observability_broadcast_enabled: boolean;
+  is_observability_io_logging_enabled: boolean;
+  disabled_server_tools: string[] | null;
+  include_byok_in_budgets: boolean;
+  default_guardrail_id: string;
+}
+
+/** A membership as the emulator sends it. */
+export interface WireMember {
+  id: string;
+  user_id: string;
+  workspace_id: string;
+  role: string;
+  created_at: string;
+}
+
+/** The settings a workspace may be created or patched with (wire names). */
+export type WorkspaceSettings = Partial<
+  Pick<
+    WireWorkspace,
+    | "description"
+    | "default_text_model"
+    | "default_image_model"
+    | "default_provider_sort"
+    | "io_logging_sampling_rate"
+    | "io_logging_api_key_ids"
+    | "is_data_discount_logging_enabled"
+    | "is_observability_broadcast_enabled"
+    | "is_observability_io_logging_enabled"
+    | "disabled_server_tools"
+    | "include_byok_in_budgets"
+  >
+>;
+
+/** What `POST /workspaces` creates a workspace from. */
+export type WorkspaceCreateFields = { name: string; slug: string } & WorkspaceSettings;
+
+/** What `PATCH /workspaces/{id}` may change. */
+export type WorkspacePatch = Partial<WorkspaceCreateFields>;
+
+/** What the admin surface creates a workspace from: the slug, optionally a fixed id and name. */
+export type WorkspaceByHand = { slug: string; name?: string; id?: string } & WorkspaceSettings;
+
+/** A member of the organization. */
+export interface OrgUser {
+  /** The user's id, e.g. `user_alice`. */
+  id: string;
+  /** Organization role (`"admin"`, `"member"`, or any other string); bulk add copies it. */
+  role: string;
+  /** Managed by the identity provider: the service refuses to remove such a member. */
+  scim: boolean;
+}
+
+/** How a bulk add treats users who are not organization members. */
+export type NonOrgUsersMode = "reject" | "leave-out";
+
+/** One page of a list route. */
+export interface Page<T> {
+  data: T[];
+  total_count: number;
+}
+
+/** The slug rule of `POST /workspaces`. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+interface WorkspaceRecord {
+  data: WireWorkspace;
+  isDefault: boolean;
+  members: Map<string, WireMember>;
+  /** Member user ids in page order; rebuilt lazily after a change, so paging 10,000 members sorts once. */
+  sortedUserIds: string[] | undefined;
+  /** Active API keys per user in this workspace. */
+  apiKeyCounts: Map<string, number>;
+}
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+const workspaceNotFound = () => new EmulatorHttpError(404, "Workspace not found");
+
+/**
+ * The organization the emulator serves: users with org roles, workspaces, memberships and
+ * API-key ownership. Methods that model routes throw {@link EmulatorHttpError} with the
+ * service's refusal; the `*ByHand` methods model changes made in the dashboard and throw a
+ * plain `Error` on misuse.
+ */
+export class Organization {
+  /** How a bulk add treats users outside the organization; changeable at runtime. */
+  nonOrgUsers: NonOrgUsersMode;
+  readonly defaultWorkspaceId: string;
+  private readonly users = new Map<string, OrgUser>();
+  private readonly workspaces = new Map<string, WorkspaceRecord>();
+  private readonly idBySlug = new Map<string, string>();
+  private apiKeySerial = 0;
+
+  constructor(
+    private readonly random: RandomSource,
+    private readonly now: () => Date,
+    nonOrgUsers: NonOrgUsersMode,
+  ) {
+    this.nonOrgUsers = nonOrgUsers;
+    this.defaultWorkspaceId = this.insertWorkspace({ name: "Default Workspace", slug: "default" }, true).data.id;
+  }
+
+  // ---- routes ------------------------------------------------------------------------
+
+  listWorkspaces(offset: number, limit: number): Page<WireWorkspace> {
+    const all = [...this.workspaces.values()];
+    return { data: all.slice(offset, offset + limit).map((w) => w.data), total_count: all.length };
+  }
+
+  createWorkspace(fields: WorkspaceCreateFields): WireWorkspace {
+    if (this.idBySlug.has(fields.slug)) {
+      throw new EmulatorHttpError(409, `A workspace with slug "${fields.slug}" already exists`);
+    }
+    return this.insertWorkspace(fields, false).data;
+  }
+
+  getWorkspace(idOrSlug: string): WireWorkspace {
+    return this.requireWorkspace(idOrSlug).data;
+  }
+
+  updateWorkspace(idOrSlug: string, patch: WorkspacePatch): WireWorkspace {
+    const record = this.requireWorkspace(idOrSlug);
+    if (patch.slug !== undefined && patch.slug !== record.data.slug) {
+      if (this.idBySlug.has(patch.slug)) {
+        throw new EmulatorHttpError(409, `A workspace with slug "${patch.slug}" already exists`);
+      }
+      this.idBySlug.delete(record.data.slug);
+      this.idBySlug.set(patch.slug, record.data.id);
+    }
+    record.data = { ...record.data, ...patch, updated_at: this.now().toISOString() };
+    return record.data;
+  }
+
+  deleteWorkspace(idOrSlug: string): void {
+    const record = this.requireWorkspace(idOrSlug);
+    if (record.isDefault) throw new EmulatorHttpError(403, "Cannot delete the default workspace");
+    this.dropWorkspace(record);
+  }
+
+  listMembers(idOrSlug: string, offset: number, limit: number): Page<WireMember> {
+    const record = this.requireWorkspace(idOrSlug);
+    const ids = this.sortedMemberIds(record);
+    const data = ids.slice(offset, offset + limit).map((id) => record.members.get(id) as WireMember);
+    return { data, total_count: ids.length };
+  }
+
+  /**
+   * Bulk add: every member gets the user's org role. `added_count` counts memberships
+   * created plus those whose role changed to the org role; `data` holds a membership for
+   * every org user asked for, already a member or not.
+   */
+  addMembers(idOrSlug: string, userIds: readonly string[]): { added_count: number; data: WireMember[] } {
+    const record = this.requireWorkspace(idOrSlug);
+    if (record.isDefault) throw new EmulatorHttpError(403, "Cannot modify members of the default workspace");
+    const wanted = [...new Set(userIds)];
+    const outsiders = wanted.filter((id) => !this.users.has(id));
+    if (outsiders.length > 0 && this.nonOrgUsers === "reject") {
+      throw new EmulatorHttpError(400, "Some users are not members of the organization", { user_ids: outsiders });
+    }
+    let addedCount = 0;
+    const data: WireMember[] = [];
+    for (const userId of wanted) {
+      const user = this.users.get(userId);
+      if (!user) continue;
+      const existing = record.members.get(userId);
+      if (existing && existing.role === user.role) {
+        data.push(existing);
+        continue;
+      }
+      data.push(this.putMember(record, userId, user.role));
+      addedCount++;
+    }
+    return { added_count: addedCount, data };
+  }
+
+  /**
+   * Bulk remove, all or nothing: SCIM-managed members (403) and members with active API
+   * keys here (400) refuse the whole request. Users who are not members are skipped.
+   */
+  removeMembers(idOrSlug: string, userIds: readonly string[]): { removed_count: number } {
+    const record = this.requireWorkspace(idOrSlug);
+    if (record.isDefault) throw new EmulatorHttpError(403, "Cannot modify members of the default workspace");
+    const present = [...new Set(userIds)].filter((id) => record.members.has(id));
+    const scimManaged = present.filter((id) => this.users.get(id)?.scim === true);
+    if (scimManaged.length > 0) {
+      throw new EmulatorHttpError(
+        403,
+        `Cannot remove SCIM-managed members ${scimManaged.join(", ")}: change their membership in your identity provider`,
+        { user_ids: scimManaged },
+      );
+    }
+    const keyHolders = present.filter((id) => (record.apiKeyCounts.get(id) ?? 0) > 0);
+    if (keyHolders.length > 0) {
+      throw new EmulatorHttpError(
+        400,
+        `Cannot remove members with active API keys in this workspace: ${keyHolders.join(", ")}. Delete their API keys first`,
+        { user_ids: keyHolders },
+      );
+    }
+    for (const id of present) record.members.delete(id);
+    if (present.length > 0) record.sortedUserIds = undefined;
+    return { removed_count: present.length };
+  }
+
+  // ---- out of band: the organization's setup and changes made by hand ----------------
+
+  /** Adds users to the organization (and so to the default workspace), or updates them. */
+  addUsers(users: Iterable<string | { id: string; role?: string; scim?: boolean }>): void {
+    const defaultWorkspace = this.workspaces.get(this.defaultWorkspaceId) as WorkspaceRecord;
+    for (const entry of users) {
+      const seed = typeof entry === "string" ? { id: entry } : entry;
+      if (typeof seed.id !== "string" || seed.id.trim() === "") {
+        throw new Error(`Organization user id must be a non-empty string, got ${JSON.stringify(seed.id)}`);
+      }
+      const user: OrgUser = { id: seed.id, role: seed.role ?? "member", scim: seed.scim ?? false };
+      this.users.set(user.id, user);
+      const membership = defaultWorkspace.members.get(user.id);
+      if (membership?.role !== user.role) this.putMember(defaultWorkspace, user.id, user.role);
+    }
+  }
+
+  /** The organization user `userId`, if there is one. */
+  user(userId: string): OrgUser | undefined {
+    const user = this.users.get(userId);
+    return user && { ...user };
+  }
+
+  /** Changes a user's org role (their default-workspace membership follows; others do not). */
+  setUserRole(userId: string, role: string): void {
+    const user = this.users.get(userId);
+    if (!user) throw new Error(`No organization user "${userId}"`);
+    this.addUsers([{ ...user, role }]);
+  }
+
+  /** Creates a workspace as the dashboard would; `name` defaults to the slug, `id` to a generated UUID. */
+  createWorkspaceByHand(fields: WorkspaceByHand): WireWorkspace {
+    if (!SLUG_PATTERN.test(fields.slug)) throw new Error(`Invalid workspace slug ${JSON.stringify(fields.slug)}`);
+    if (this.idBySlug.has(fields.slug)) throw new Error(`Workspace slug "${fields.slug}" is taken`);
+    if (fields.id !== undefined && this.workspaces.has(fields.id)) throw new Error(`Workspace id "${fields.id}" is taken`);
+    return { ...this.insertWorkspace({ ...fields, name: fields.name ?? fields.slug }, false).data };
+  }
+
+  deleteWorkspaceByHand(idOrSlug: string): void {
+    this.dropWorkspace(this.workspaceByHand(idOrSlug));
+  }
+
+  /** Adds members bypassing every rule except that the workspace exists; `role` defaults to the org role, else "member". */
+  addMembersByHand(idOrSlug: string, userIds: Iterable<string>, role?: string): void {
+    const record = this.workspaceByHand(idOrSlug);
+    for (const userId of userIds) {
+      this.putMember(record, userId, role ?? this.users.get(userId)?.role ?? "member");
+    }
+  }
+
+  /** Removes members bypassing SCIM and API-key rules; non-members are ignored. */
+  removeMembersByHand(idOrSlug: string, userIds: Iterable<string>): void {
+    const record = this.workspaceByHand(idOrSlug);
+    for (const userId of userIds) record.members.delete(userId);
+    record.sortedUserIds = undefined;
+  }
+
+  setMemberRole(idOrSlug: string, userId: string, role: string): void {
+    const record = this.workspaceByHand(idOrSlug);
+    const member = record.members.get(userId);
+    if (!member) throw new Error(`"${userId}" is not a member of workspace "${idOrSlug}"`);
+    record.members.set(userId, { ...member, role });
+  }
+
+  /** Records an active API key owned by `userId` in the workspace; returns the key's id. */
+  giveApiKey(idOrSlug: string, userId: string): string {
+    const record = this.workspaceByHand(idOrSlug);
+    record.apiKeyCounts.set(userId, (record.apiKeyCounts.get(userId) ?? 0) + 1);
+    return `key_${++this.apiKeySerial}`;
+  }
+
+  /** Deletes every API key `userId` owns in the workspace. */
+  revokeApiKeys(idOrSlug: string, userId: string): void {
+    this.workspaceByHand(idOrSlug).apiKeyCounts.delete(userId);
+  }
+
+  /** The workspace, or `undefined` when absent. */
+  findWorkspace(idOrSlug: string): WireWorkspace | undefined {
+    const record = this.lookup(idOrSlug);
+    return record && { ...record.data };
+  }
+
+  memberIds(idOrSlug: string): string[] {
+    return [...this.sortedMemberIds(this.workspaceByHand(idOrSlug))];
+  }
+
+  member(idOrSlug: string, userId: string): WireMember | undefined {
+    const member = this.workspaceByHand(idOrSlug).members.get(userId);
+    return member && { ...member };
+  }
+
+  // ---- internals ----------------------------------------------------------------------
+
+  private insertWorkspace(fields: WorkspaceCreateFields & { id?: string }, isDefault: boolean): WorkspaceRecord {
+    const { id = this.random.uuid(), ...rest } = fields;
+    const data: WireWorkspace = {
+      id,
+      name: rest.name,
+      slug: rest.slug,
+      description: null,
+      created_at: this.now().toISOString(),
+      updated_at: null,
+      created_by: null,
+      default_text_model: null,
+      default_image_model: null,
+      default_provider_sort: null,
+      io_logging_sampling_rate: 1,
+      io_logging_api_key_ids: null,
+      is_data_discount_logging_enabled: false,
+      is_observability_broadcast_enabled: false,
+      is_observability_io_logging_enabled: false,
+      disabled_server_tools: null,
+      include_byok_in_budgets: false,
+      default_guardrail_id: this.random.uuid(),
+      ...rest,
+    };
+    const record: WorkspaceRecord = {
+      data,
+      isDefault,
+      members: new Map(),
+      sortedUserIds: undefined,
+      apiKeyCounts: new Map(),
+    };
+    this.workspaces.set(id, record);
+    this.idBySlug.set(data.slug, id);
+    return record;
+  }
+
+  private dropWorkspace(record: WorkspaceRecord): void {
+    this.workspaces.delete(record.data.id);
+    this.idBySlug.delete(record.data.slug);
+  }
+
+  private putMember(record: WorkspaceRecord, userId: string, role: string): WireMember {
+    const existing = record.members.get(userId);
+    const member: WireMember = existing
+      ? { ...existing, role }
+      : {
+          id: this.random.uuid(),
+          user_id: userId,
+          workspace_id: record.data.id,
+          role,
+          created_at: this.now().toISOString(),
+        };
+    if (!existing) record.sortedUserIds = undefined;
+    record.members.set(userId, member);
+    return member;
+  }
+
+  private sortedMemberIds(record: WorkspaceRecord): string[] {
+    record.sortedUserIds ??= [...record.members.keys()].sort(compareIds);
+    return record.sortedUserIds;
+  }
+
+  private lookup(idOrSlug: string): WorkspaceRecord | undefined {
+    return this.workspaces.get(idOrSlug) ?? this.workspaces.get(this.idBySlug.get(idOrSlug) ?? "");
+  }
+
+  private requireWorkspace(idOrSlug: string): WorkspaceRecord {
+    const record = this.lookup(idOrSlug);
+    if (!record) throw workspaceNotFound();
+    return record;
+  }
+
+  private workspaceByHand(idOrSlug: string): WorkspaceRecord {
+    const record = this.lookup(idOrSlug);
+    if (!record) throw new Error(`The emulator has no workspace "${idOrSlug}"`);
+    return record;
+  }
+}
