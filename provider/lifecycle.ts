@@ -50,7 +50,7 @@ export class PartialFailureError extends Error {
 // Configuration: the plugin hands over the stack config once, through `configure`.
 
 let stackConfig: ConfigLookup = () => undefined;
-let cachedClient: { client: OpenRouterClient; baseUrl: string; key: string } | undefined;
+let cachedClient: { client: OpenRouterClient; identity: string; key: string } | undefined;
 
 /** Keeps the stack config for the calls that follow (inside the plugin, `new pulumi.Config()` is empty). */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
@@ -64,11 +64,20 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
 /** Settings and a client for one call; the client (and its keep-alive pool) is reused across calls. */
 function connect(): { settings: Settings; client: OpenRouterClient } {
   const settings = resolveSettings(stackConfig);
-  if (cachedClient?.baseUrl !== settings.baseUrl || cachedClient.key !== settings.managementKey) {
+  // Settings are enumerable but for the key, so this names everything the client is built from.
+  const identity = JSON.stringify(settings);
+  if (cachedClient?.identity !== identity || cachedClient.key !== settings.managementKey) {
     void cachedClient?.client.close();
+    const timeouts = settings.timeoutMs === undefined ? undefined : { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs };
     cachedClient = {
-      client: new OpenRouterClient({ baseUrl: settings.baseUrl, managementKey: settings.managementKey }),
-      baseUrl: settings.baseUrl,
+      client: new OpenRouterClient({
+        baseUrl: settings.baseUrl,
+        managementKey: settings.managementKey,
+        retry: settings.retry,
+        connections: Math.max(8, settings.concurrency * 2),
+        ...(timeouts === undefined ? {} : { timeouts }),
+      }),
+      identity,
       key: settings.managementKey,
     };
   }

@@ -1,4 +1,5 @@
 import { OpenRouterConfigError } from "./errors";
+import type { RetryPolicy } from "./retry";
 
 /** Everything a provider call needs to reach the service. */
 export interface Settings {
@@ -8,6 +9,10 @@ export interface Settings {
   readonly batchSize: number;
   /** How many member requests one operation keeps in flight. */
   readonly concurrency: number;
+  /** Overrides of the client's retry policy (attempts, waits); unset keeps its defaults. */
+  readonly retry: Partial<RetryPolicy>;
+  /** Headers and body timeout of one attempt, when set. */
+  readonly timeoutMs?: number;
 }
 
 /** Reads one stack config value, e.g. `"openrouter:baseUrl"`; undefined when unset. */
@@ -34,14 +39,22 @@ export function resolveSettings(config: ConfigLookup, env: NodeJS.ProcessEnv = p
     );
   }
   const baseUrl = checkBaseUrl(firstSet(config("openrouter:baseUrl"), env.OPENROUTER_BASE_URL) ?? DEFAULT_BASE_URL);
-  const batchSize = parseCount(
-    firstSet(config("openrouter:batchSize"), env.OPENROUTER_BATCH_SIZE),
-    "openrouter:batchSize / OPENROUTER_BATCH_SIZE",
-    DEFAULT_BATCH_SIZE,
-    MAX_BATCH_SIZE,
-  );
-  const concurrency = parseCount(env.OPENROUTER_CONCURRENCY, "OPENROUTER_CONCURRENCY", DEFAULT_CONCURRENCY, 16);
-  const settings = { baseUrl, batchSize, concurrency } as Settings;
+  const setting = (key: string, variable: string) => firstSet(config(`openrouter:${key}`), env[variable]);
+  const count = (key: string, variable: string, fallback: number, max: number) =>
+    parseCount(setting(key, variable), `openrouter:${key} / ${variable}`, fallback, max);
+  const batchSize = count("batchSize", "OPENROUTER_BATCH_SIZE", DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE);
+  const concurrency = count("concurrency", "OPENROUTER_CONCURRENCY", DEFAULT_CONCURRENCY, 16);
+  // Tuning knobs for unusual networks and for tests that inject faults; 0 means "unset".
+  const optional = (key: string, variable: string, max: number) => count(key, variable, 0, max) || undefined;
+  const retry: Partial<RetryPolicy> = {};
+  const maxAttempts = optional("maxAttempts", "OPENROUTER_MAX_ATTEMPTS", 20);
+  const maxTotalWaitMs = optional("maxRetryWaitMs", "OPENROUTER_MAX_RETRY_WAIT_MS", 3_600_000);
+  const baseDelayMs = optional("retryBaseDelayMs", "OPENROUTER_RETRY_BASE_DELAY_MS", 60_000);
+  if (maxAttempts !== undefined) retry.maxAttempts = maxAttempts;
+  if (maxTotalWaitMs !== undefined) retry.maxTotalWaitMs = maxTotalWaitMs;
+  if (baseDelayMs !== undefined) retry.baseDelayMs = baseDelayMs;
+  const timeoutMs = optional("timeoutMs", "OPENROUTER_TIMEOUT_MS", 600_000);
+  const settings = { baseUrl, batchSize, concurrency, retry, ...(timeoutMs === undefined ? {} : { timeoutMs }) } as Settings;
   Object.defineProperty(settings, "managementKey", { value: managementKey, enumerable: false });
   return Object.freeze(settings);
 }
