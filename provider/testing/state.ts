@@ -315,11 +315,11 @@ export class Organization {
   // ---- internals ----------------------------------------------------------------------
 
   private insertWorkspace(fields: WorkspaceCreateFields & { id?: string }, isDefault: boolean): WorkspaceRecord {
-    const { id = this.random.uuid(), ...rest } = fields;
+    const { id = this.random.uuid(), name, slug, ...settings } = fields;
     const data: WireWorkspace = {
       id,
-      name: rest.name,
-      slug: rest.slug,
+      name,
+      slug,
       description: null,
       created_at: this.now().toISOString(),
       updated_at: null,
@@ -335,7 +335,7 @@ export class Organization {
       disabled_server_tools: null,
       include_byok_in_budgets: false,
       default_guardrail_id: this.random.uuid(),
-      ...rest,
+      ...settings,
     };
     const record: WorkspaceRecord = {
       data,
