@@ -1,0 +1,20 @@
+/**
+ * `pulumi-openrouter/testing`: the OpenRouter emulator, an in-memory stand-in for
+ * OpenRouter's workspace API served over real HTTP, for tests, benchmarks and demos.
+ * `startEmulator` is the entry point; its module comment (`emulator.ts`) is the full
+ * contract of options, service behaviour, faults and the admin surface.
+ *
+ * @packageDocumentation
+ */
+export { startEmulator } from "./emulator";
+export type { Emulator, EmulatorOptions, FaultControl, OrgUserSeed, RuntimeSettings, WorkspaceSeed } from "./emulator";
+export { DEFAULT_RANDOM_FAULT_KINDS } from "./faults";
+export type { MalformedBody, RandomFaultKind, RandomFaults, RateLimit, ScriptedFault } from "./faults";
+export { RequestLog } from "./request-log";
+export type { RequestLogEntry, RetryAfterWait } from "./request-log";
+export { ROUTES } from "./routes";
+export type { RouteName } from "./routes";
+export { BASE_PATH } from "./server";
+export { DEMO_USERS, DEMO_WORKSPACE_SLUG, seedDemoOrganization } from "./demo";
+export type { NonOrgUsersMode, OrgUser, WireMember, WireWorkspace, WorkspaceByHand, WorkspaceSettings } from "./state";
+export type { WireErrorBody } from "./http-error";
