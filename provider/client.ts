@@ -46,7 +46,10 @@ import {
 export interface ClientTimeouts {
   /** Opening the TCP/TLS connection. Default 10 000. */
   connectMs?: number;
-  /** From sending the request to the end of the response headers. Default 30 000. */
+  /**
+   * From sending the request to the end of the response headers. Default 30 000. undici
+   * checks this and `bodyMs` on a coarse clock: they fire up to about a second late.
+   */
   headersMs?: number;
   /** Longest silence while the body arrives (undici's body timeout is per gap, not total). Default 30 000. */
   bodyMs?: number;
@@ -462,13 +465,13 @@ function final(failure: { status: number }, toError: (retry: RetrySummary) => Op
 
 /** Reads a body as UTF-8 text, or `undefined` (body discarded) when it exceeds `maxBytes`. */
 async function readCapped(
-  body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+  body: AsyncIterable<Buffer> & Discardable,
   maxBytes: number,
   contentLength: string | string[] | undefined,
 ): Promise<string | undefined> {
   const declared = Number(headerString(contentLength));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    body.destroy();
+    discard(body);
     return undefined;
   }
   const chunks: Buffer[] = [];
@@ -476,12 +479,23 @@ async function readCapped(
   for await (const chunk of body) {
     size += chunk.length;
     if (size > maxBytes) {
-      body.destroy();
+      discard(body);
       return undefined;
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+interface Discardable {
+  on(event: "error", listener: () => void): unknown;
+  destroy(): unknown;
+}
+
+/** Drops an unread body (and its connection); the abort error this raises is expected. */
+function discard(body: Discardable): void {
+  body.on("error", () => undefined);
+  body.destroy();
 }
 
 /**

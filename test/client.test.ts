@@ -1,0 +1,441 @@
+/**
+ * The client over real HTTP against a scripted port-0 server (test/support/http-server.ts):
+ * retries, timeouts, malformed answers, pagination, path encoding, connection reuse and
+ * secrecy of the key. The route methods against the emulator are in client-routes.test.ts.
+ */
+import { inspect } from "node:util";
+import type { ServerResponse } from "node:http";
+import { OpenRouterClient, type OpenRouterClientOptions, type RequestEvent, type RetryEvent } from "../provider/client";
+import {
+  OpenRouterApiError,
+  OpenRouterArgumentError,
+  OpenRouterError,
+  OpenRouterNetworkError,
+  OpenRouterResponseError,
+  OpenRouterTimeoutError,
+} from "../provider/errors";
+import { PACKAGE_VERSION } from "../provider/version";
+import { dropConnection, sendJson, startTestServer, type TestHandler, type TestServer } from "./support/http-server";
+
+const KEY = "sk-or-v1-canary-0123456789abcdef";
+const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5 };
+
+const wireMember = (n: number, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  id: `m-${n}`,
+  user_id: `user_${String(n).padStart(5, "0")}`,
+  workspace_id: "ws-uuid",
+  role: "member",
+  created_at: "2025-01-01T00:00:00Z",
+  ...extra,
+});
+const wireWorkspace = (extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  id: "ws-uuid",
+  name: "Team",
+  slug: "team",
+  description: null,
+  created_at: "2025-01-01T00:00:00Z",
+  updated_at: null,
+  created_by: null,
+  default_text_model: null,
+  default_image_model: null,
+  default_provider_sort: null,
+  io_logging_sampling_rate: 1,
+  io_logging_api_key_ids: null,
+  is_data_discount_logging_enabled: false,
+  is_observability_broadcast_enabled: false,
+  is_observability_io_logging_enabled: false,
+  ...extra,
+});
+const ok = (response: ServerResponse): void => sendJson(response, 200, { data: wireWorkspace() });
+
+let server: TestServer | undefined;
+let client: OpenRouterClient | undefined;
+
+async function setUp(
+  handler: TestHandler,
+  options: Partial<OpenRouterClientOptions> = {},
+): Promise<{ server: TestServer; client: OpenRouterClient; requests: RequestEvent[]; retries: RetryEvent[] }> {
+  server = await startTestServer(handler);
+  const requests: RequestEvent[] = [];
+  const retries: RetryEvent[] = [];
+  client = new OpenRouterClient({
+    baseUrl: `${server.url}/api/v1`,
+    managementKey: KEY,
+    retry: FAST_RETRY,
+    onRequest: (event) => requests.push(event),
+    onRetry: (event) => retries.push(event),
+    random: () => 0.5,
+    ...options,
+  });
+  return { server, client, requests, retries };
+}
+
+afterEach(async () => {
+  await client?.close();
+  await server?.close();
+  client = undefined;
+  server = undefined;
+});
+
+/** Pages of `members`, at most `pageSize` (the server's own limit) a page. */
+const pagedMembers =
+  (members: Record<string, unknown>[], pageSize: (offset: number) => number, totalCount = members.length): TestHandler =>
+  (request, response) => {
+    const query = new URL(request.url, "http://x").searchParams;
+    const offset = Number(query.get("offset"));
+    const limit = Math.min(Number(query.get("limit")), pageSize(offset));
+    sendJson(response, 200, { data: members.slice(offset, offset + limit), total_count: totalCount });
+  };
+
+describe("requests (ARCHITECTURE.md, Client)", () => {
+  it("sends the key, a User-Agent with the package version, and JSON bodies", async () => {
+    const { server, client } = await setUp((_request, response) =>
+      sendJson(response, 200, { added_count: 1, data: [wireMember(1)] }),
+    );
+    await client.addMembers("team", ["user_00001"]);
+    const [request] = server.requests;
+    expect(request?.method).toBe("POST");
+    expect(request?.url).toBe("/api/v1/workspaces/team/members/add");
+    expect(request?.headers["user-agent"]).toBe(`pulumi-openrouter/${PACKAGE_VERSION}`);
+    expect(PACKAGE_VERSION).toMatch(/^\d+\.\d+\.\d+/);
+    expect(request?.headers.authorization).toBe(`Bearer ${KEY}`);
+    expect(request?.headers["content-type"]).toBe("application/json");
+    expect(JSON.parse(request?.body ?? "")).toEqual({ user_ids: ["user_00001"] });
+  });
+
+  it.each<[string, string]>([
+    ["../keys", "/api/v1/workspaces/..%2Fkeys"],
+    ["a/b", "/api/v1/workspaces/a%2Fb"],
+    ["é 東京?#", "/api/v1/workspaces/%C3%A9%20%E6%9D%B1%E4%BA%AC%3F%23"],
+    ["...", "/api/v1/workspaces/..."],
+  ])("percent-encodes the workspace %j into one path segment", async (idOrSlug, url) => {
+    const { server, client } = await setUp((_request, response) => ok(response));
+    await client.getWorkspace(idOrSlug);
+    expect(server.requests.map((request) => request.url)).toEqual([url]);
+  });
+
+  it.each([".", "..", "", "  "])("refuses %j as a workspace id before sending anything", async (idOrSlug) => {
+    const { server, client } = await setUp((_request, response) => ok(response));
+    await expect(client.getWorkspace(idOrSlug)).rejects.toThrow(OpenRouterArgumentError);
+    await expect(client.addMembers(idOrSlug, ["u"])).rejects.toThrow(/idOrSlug/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it.each(["addMembers", "removeMembers"] as const)("%s refuses an empty or blank user list locally", async (method) => {
+    const { server, client } = await setUp((_request, response) => ok(response));
+    await expect(client[method]("team", [])).rejects.toThrow(`${method}: userIds is empty`);
+    await expect(client[method]("team", ["user_a", " "])).rejects.toThrow(`${method}: userIds[1] must be a non-empty string, got " "`);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("reuses kept-alive connections for sequential requests", async () => {
+    const { server, client } = await setUp((_request, response) => ok(response));
+    for (let i = 0; i < 10; i++) await client.getWorkspace("team");
+    expect(server.requests).toHaveLength(10);
+    // The pool may open a second socket while the first is finishing; never one per request.
+    expect(server.socketCount()).toBeLessThanOrEqual(2);
+  });
+
+  it("reports every attempt to onRequest without headers", async () => {
+    const { client, requests } = await setUp((_request, response, index) =>
+      index === 0 ? sendJson(response, 503, { error: { code: 503, message: "busy" } }) : ok(response),
+    );
+    await client.getWorkspace("team");
+    expect(requests).toEqual([
+      { method: "GET", path: "/workspaces/team", attempt: 1, status: 503, durationMs: expect.any(Number) },
+      { method: "GET", path: "/workspaces/team", attempt: 2, status: 200, durationMs: expect.any(Number) },
+    ]);
+    expect(JSON.stringify(requests)).not.toContain(KEY);
+  });
+});
+
+describe("errors (openrouter-api.md, Error body)", () => {
+  it.each<[number, string]>([
+    [400, "user_ids is required"],
+    [401, "Missing Authentication header"],
+    [403, "Cannot modify members of the default workspace"],
+    [404, "Workspace not found"],
+    [500, "Internal Server Error"],
+  ])("turns a documented %d into an OpenRouterApiError with the service's words", async (status, message) => {
+    const { server, client } = await setUp((_request, response) =>
+      sendJson(response, status, { error: { code: status, message, metadata: { user_ids: ["user_a"] } }, user_id: null }),
+    { retry: { ...FAST_RETRY, maxAttempts: 2 } });
+    const error = await client.removeMembers("ws", ["user_a"]).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterApiError);
+    const attempts = status === 500 ? 2 : 1;
+    expect(error).toMatchObject({
+      status,
+      code: status,
+      serviceMessage: message,
+      method: "POST",
+      path: "/workspaces/ws/members/remove",
+      userIds: ["user_a"],
+      metadata: { user_ids: ["user_a"] },
+      attempts,
+    });
+    const suffix = attempts > 1 ? `; gave up after ${attempts} attempts` : "";
+    expect((error as Error).message).toBe(`${message} (${status} POST /workspaces/ws/members/remove)${suffix}`);
+    expect(server.requests).toHaveLength(attempts);
+  });
+
+  it("does not follow a redirect, so the key never reaches the other host", async () => {
+    const elsewhere = await startTestServer((_request, response) => ok(response));
+    try {
+      const { server, client } = await setUp((_request, response) => {
+        response.writeHead(307, { location: `${elsewhere.url}/api/v1/workspaces/team` });
+        response.end();
+      });
+      const error = await client.getWorkspace("team").catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OpenRouterApiError);
+      expect(error).toMatchObject({ status: 307, serviceMessage: expect.stringContaining("not followed") });
+      expect(server.requests).toHaveLength(1);
+      expect(elsewhere.requests).toHaveLength(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it("treats a 200 whose body is an error as an error", async () => {
+    const { server, client } = await setUp((_request, response) =>
+      sendJson(response, 200, { error: { code: 400, message: "Some users are not members of the organization" } }),
+    );
+    await expect(client.addMembers("ws", ["user_x"])).rejects.toMatchObject({
+      name: "OpenRouterApiError",
+      status: 200,
+      code: 400,
+      serviceMessage: "Some users are not members of the organization",
+    });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("retries a 200 whose error body carries a retryable code", async () => {
+    const { server, client } = await setUp((_request, response, index) =>
+      index === 0 ? sendJson(response, 200, { error: { code: 502, message: "upstream" } }) : ok(response),
+    );
+    await expect(client.getWorkspace("team")).resolves.toMatchObject({ id: "ws-uuid" });
+    expect(server.requests).toHaveLength(2);
+  });
+});
+
+describe("malformed answers", () => {
+  it("turns a body that is not JSON into an OpenRouterResponseError, without retrying", async () => {
+    const { server, client } = await setUp((_request, response) => {
+      response.writeHead(200, { "content-type": "application/json" });
+      response.end('{"data": [');
+    });
+    const error = await client.listMembers("ws").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterResponseError);
+    expect((error as Error).message).toBe("GET /workspaces/ws/members?offset=0&limit=100: response body is not JSON (200, 10 characters)");
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("names missing and mistyped fields the provider relies on", async () => {
+    const { client } = await setUp((_request, response) =>
+      sendJson(response, 200, { data: [wireMember(1), { ...wireMember(2), user_id: undefined }], total_count: "2" }),
+    );
+    const error = await client.listMembers("ws").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterResponseError);
+    expect((error as Error).message).toMatch(/unexpected response body: .*data\[1\]\.user_id: .*expected string.*total_count: /);
+  });
+
+  it("ignores fields it does not know and accepts roles it has never seen", async () => {
+    const { client } = await setUp((_request, response) =>
+      sendJson(response, 200, { added_count: 1, data: [wireMember(7, { role: "billing-owner", nickname: "x" })], extra: true }),
+    );
+    await expect(client.addMembers("ws", ["user_00007"])).resolves.toEqual({
+      addedCount: 1,
+      memberships: [{ id: "m-7", userId: "user_00007", workspaceId: "ws-uuid", role: "billing-owner", createdAt: "2025-01-01T00:00:00Z" }],
+    });
+  });
+
+  it.each<[string, (response: ServerResponse) => void]>([
+    ["with a Content-Length", (response) => sendJson(response, 200, { data: "x".repeat(5000) })],
+    [
+      "streamed without a length",
+      (response) => {
+        response.writeHead(200, { "content-type": "application/json" });
+        for (let i = 0; i < 10; i++) response.write(`${" ".repeat(500)}`);
+        response.end("{}");
+      },
+    ],
+  ])("refuses a body larger than maxResponseBytes (%s)", async (_name, answer) => {
+    const { server, client } = await setUp((_request, response) => answer(response), { maxResponseBytes: 1000 });
+    await expect(client.getWorkspace("team")).rejects.toThrow(
+      new OpenRouterResponseError("GET /workspaces/team: response body larger than 1000 bytes (maxResponseBytes), not read"),
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe("retries (retry.ts)", () => {
+  it("waits the Retry-After of a 429, then succeeds", async () => {
+    const { server, client, retries } = await setUp((_request, response, index) =>
+      index === 0 ? sendJson(response, 429, { error: { code: 429, message: "Rate limited" } }, { "retry-after": "1" }) : ok(response),
+    );
+    const started = Date.now();
+    await expect(client.getWorkspace("team")).resolves.toMatchObject({ slug: "team" });
+    expect(retries).toEqual([{ method: "GET", path: "/workspaces/team", attempt: 1, delayMs: 1000, reason: "HTTP 429, Retry-After 1000 ms" }]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("gives up at once, without sleeping, when Retry-After exceeds the wait budget", async () => {
+    const { server, client, retries } = await setUp(
+      (_request, response) => sendJson(response, 429, { error: { code: 429, message: "Rate limited" } }, { "retry-after": "120" }),
+      { retry: { ...FAST_RETRY, maxTotalWaitMs: 5000 } },
+    );
+    const error = await client.getWorkspace("team").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterApiError);
+    expect((error as Error).message).toBe(
+      "Rate limited (429 GET /workspaces/team); the service asked to wait 120000 ms (Retry-After), more than the 5000 ms left of the retry wait budget (maxTotalWaitMs 5000)",
+    );
+    expect(retries).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("tries a 401 once", async () => {
+    const { server, client } = await setUp((_request, response) =>
+      sendJson(response, 401, { error: { code: 401, message: "No auth credentials found" } }),
+    );
+    await expect(client.getWorkspace("team")).rejects.toMatchObject({ status: 401, attempts: 1 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("retries a dropped connection, also for a bulk add (replay-safe)", async () => {
+    const { server, client, retries } = await setUp((_request, response, index) =>
+      index === 0 ? dropConnection(response) : sendJson(response, 200, { added_count: 1, data: [wireMember(1)] }),
+    );
+    await expect(client.addMembers("ws", ["user_00001"])).resolves.toMatchObject({ addedCount: 1 });
+    expect(server.requests.map((request) => request.body)).toEqual(['{"user_ids":["user_00001"]}', '{"user_ids":["user_00001"]}']);
+    expect(retries).toHaveLength(1);
+    expect(retries[0]?.reason).toMatch(/^(UND_ERR_SOCKET|ECONNRESET)$/);
+  });
+
+  it("answers after hanging twice: two header timeouts, then success", async () => {
+    const { server, client, retries } = await setUp(
+      (_request, response, index) => {
+        if (index >= 2) ok(response);
+      },
+      { timeouts: { headersMs: 100 } },
+    );
+    await expect(client.getWorkspace("team")).resolves.toMatchObject({ id: "ws-uuid" });
+    expect(server.requests).toHaveLength(3);
+    expect(retries.map((retry) => retry.reason)).toEqual(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"]);
+  });
+
+  it("throws OpenRouterTimeoutError naming the headers limit after the last attempt", async () => {
+    const { server, client } = await setUp(() => undefined, { timeouts: { headersMs: 100 }, retry: { ...FAST_RETRY, maxAttempts: 2 } });
+    const error = await client.getWorkspace("team").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterTimeoutError);
+    expect(error).toMatchObject({ phase: "headers", timeoutMs: 100, attempts: 2 });
+    expect((error as Error).message).toBe("GET /workspaces/team: no response headers within 100 ms (headers timeout); gave up after 2 attempts");
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("throws OpenRouterTimeoutError naming the body limit when the body stalls", async () => {
+    const { server, client } = await setUp(
+      (_request, response) => {
+        response.writeHead(200, { "content-type": "application/json" });
+        response.write('{"data":');
+      },
+      { timeouts: { bodyMs: 100 }, retry: { ...FAST_RETRY, maxAttempts: 2 } },
+    );
+    await expect(client.getWorkspace("team")).rejects.toMatchObject({ name: "OpenRouterTimeoutError", phase: "body", timeoutMs: 100, attempts: 2 });
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("throws OpenRouterNetworkError when nothing listens", async () => {
+    const closed = await startTestServer(() => undefined);
+    const baseUrl = `${closed.url}/api/v1`;
+    await closed.close();
+    client = new OpenRouterClient({ baseUrl, managementKey: KEY, retry: { ...FAST_RETRY, maxAttempts: 2 } });
+    const error = await client.getWorkspace("team").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterNetworkError);
+    expect(error).toMatchObject({ code: "ECONNREFUSED", attempts: 2, method: "GET", path: "/workspaces/team" });
+  });
+});
+
+describe("pagination (listMemberPages)", () => {
+  const members = Array.from({ length: 250 }, (_unused, n) => wireMember(n));
+  const userIds = members.map((member) => member.user_id);
+
+  it("asks limit=100 and follows the offsets of short pages", async () => {
+    const { server, client } = await setUp(pagedMembers(members, () => 40));
+    const pages: number[] = [];
+    for await (const page of client.listMemberPages("ws")) pages.push(page.length);
+    expect(pages).toEqual([40, 40, 40, 40, 40, 40, 10]);
+    expect(server.requests.map((request) => request.url)).toEqual(
+      [0, 40, 80, 120, 160, 200, 240].map((offset) => `/api/v1/workspaces/ws/members?offset=${offset}&limit=100`),
+    );
+  });
+
+  it("returns every member in order", async () => {
+    const { client } = await setUp(pagedMembers(members, () => 100));
+    expect((await client.listMembers("ws")).map((member) => member.userId)).toEqual(userIds);
+  });
+
+  it("stops at an empty page even when total_count promises more", async () => {
+    const { server, client } = await setUp(pagedMembers(members.slice(0, 150), () => 100, 1000));
+    expect(await client.listMembers("ws")).toHaveLength(150);
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it("sends a single request for an empty workspace", async () => {
+    const { server, client } = await setUp(pagedMembers([], () => 100));
+    expect(await client.listMembers("ws")).toEqual([]);
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it("fetches the remaining pages in parallel with concurrency, filling short pages", async () => {
+    const many = Array.from({ length: 1000 }, (_unused, n) => wireMember(n));
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const serve = pagedMembers(many, (offset) => (offset === 300 ? 30 : 100));
+    const { server, client } = await setUp((request, response) => {
+      inFlight++;
+      mostInFlight = Math.max(mostInFlight, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        serve(request, response, 0);
+      }, 20);
+    });
+    const listed = await client.listMembers("ws", { concurrency: 4 });
+    expect(listed.map((member) => member.userId)).toEqual(many.map((member) => member.user_id));
+    expect(mostInFlight).toBe(4);
+    // Ten planned pages plus the refill of the short one.
+    expect(server.requests).toHaveLength(11);
+    expect(server.requests.some((request) => request.url.includes("offset=330&"))).toBe(true);
+  });
+
+  it("pages through workspaces the same way", async () => {
+    const workspaces = Array.from({ length: 3 }, (_unused, n) => wireWorkspace({ id: `ws-${n}`, slug: `team-${n}` }));
+    const { server, client } = await setUp((request, response) => {
+      const offset = Number(new URL(request.url, "http://x").searchParams.get("offset"));
+      sendJson(response, 200, { data: workspaces.slice(offset, offset + 2), total_count: 3 });
+    });
+    expect((await client.listWorkspaces()).map((workspace) => workspace.slug)).toEqual(["team-0", "team-1", "team-2"]);
+    expect(server.requests.map((request) => request.url)).toEqual([
+      "/api/v1/workspaces?offset=0&limit=100",
+      "/api/v1/workspaces?offset=2&limit=100",
+    ]);
+  });
+});
+
+describe("the management key stays secret", () => {
+  const failures: [string, TestHandler, Partial<OpenRouterClientOptions>][] = [
+    ["an API error", (_request, response) => sendJson(response, 401, { error: { code: 401, message: "bad key" } }), {}],
+    ["a malformed body", (_request, response) => sendJson(response, 200, { data: { id: 1 } }), {}],
+    ["a dropped connection", (_request, response) => dropConnection(response), {}],
+    ["a timeout", () => undefined, { timeouts: { headersMs: 50 }, retry: { maxAttempts: 1 } }],
+  ];
+
+  it.each(failures)("never appears in %s", async (_name, handler, options) => {
+    const { client } = await setUp(handler, { ...options, retry: { ...FAST_RETRY, maxAttempts: 2, ...options.retry } });
+    const error = await client.getWorkspace("team").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterError);
+    const seen = [JSON.stringify(error), String((error as Error).stack), String((error as Error).cause), inspect(error, { depth: 10 })];
+    for (const text of seen) expect(text).not.toContain(KEY);
+    expect(inspect(client, { depth: 5 })).not.toContain(KEY);
+  });
+});
