@@ -15,3 +15,16 @@ export {
   OpenRouterResponseError,
   OpenRouterConfigError,
 } from "./errors";
+export {
+  loadMembersFile,
+  parseMembersFile,
+  validateMembers,
+  declareMembers,
+  MembersFileError,
+} from "./members-file";
+export type {
+  MembersFile,
+  WorkspaceMembersEntry,
+  MembersFileProblem,
+  DeclareMembersOptions,
+} from "./members-file";

@@ -1,0 +1,402 @@
+/**
+ * The members file: who belongs to which workspace, in one YAML document a pull request
+ * edits. Read by the `gitops` example and by the repository's root stack.
+ *
+ * ```yaml
+ * workspaces:
+ *   platform:                 # the workspace's slug or UUID; also the resource's name
+ *     users: [user_alice, user_bob]
+ *     maxRemovals: 5
+ *   ml-research:
+ *     exclusive: true
+ *     protected: [user_root]
+ *     users: [user_carol]
+ * ```
+ *
+ * Every problem is reported at once, each naming the file, the line when the YAML library
+ * knows it, and the entry: `members.yaml:7: workspaces.platform.users[3]: "user_bob" is
+ * listed twice (first at users[1])`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type * as Yaml from "yaml";
+import { isUuid } from "./plan";
+import { WorkspaceMembers } from "./workspace-members";
+
+/** One workspace's members, as the file declares them. */
+export interface WorkspaceMembersEntry {
+  /** The key under `workspaces:`. It names the Pulumi resource, so renaming it replaces the resource. */
+  key: string;
+  /** The workspace's slug or UUID: the entry's `workspaceId` when given, else its key. */
+  workspaceId: string;
+  /** The users to manage, in the file's order. */
+  userIds: string[];
+  /** `exclusive:`, default `false`. */
+  exclusive: boolean;
+  /** `protected:`, default none. */
+  protectedUserIds: string[];
+  /** `maxRemovals:`, when given. */
+  maxRemovals?: number;
+}
+
+/** A validated members file. */
+export interface MembersFile {
+  /** Where it came from, as named in errors: a file name or a stack config key. */
+  source: string;
+  /** One entry per key under `workspaces:`, in the file's order. */
+  workspaces: WorkspaceMembersEntry[];
+}
+
+/** One thing wrong with a members file. */
+export interface MembersFileProblem {
+  /** The entry, e.g. `workspaces.platform.users[3]`; empty for the document as a whole. */
+  path: string;
+  /** 1-based line in the file, when known. */
+  line?: number;
+  message: string;
+}
+
+/** Thrown when a members file cannot be read or is not valid; its message lists every problem. */
+export class MembersFileError extends Error {
+  override readonly name = "MembersFileError";
+  constructor(
+    /** The file name or config key the problems are in. */
+    readonly source: string,
+    readonly problems: readonly MembersFileProblem[],
+  ) {
+    super(problems.map((problem) => formatProblem(source, problem)).join("\n"));
+  }
+}
+
+/**
+ * The keys a workspace entry may hold, each checked in `validateEntry`. A new key (issue 7's
+ * `create:` block that declares the workspace itself) is one more name here, one more check
+ * there, and one more field on {@link WorkspaceMembersEntry}.
+ */
+const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId"] as const;
+const TOP_LEVEL_KEYS = ["workspaces"] as const;
+
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+const MAX_ID_LENGTH = 256;
+
+/** Reads and validates the members file at `path`; errors name `path` as given. */
+export function loadMembersFile(path: string): MembersFile {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- node builtin, loaded when used
+  const { readFileSync } = require("node:fs") as typeof import("node:fs");
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? error);
+    throw new MembersFileError(path, [{ path: "", message: `cannot read the members file: ${why}` }]);
+  }
+  return parseMembersFile(text, path);
+}
+
+/** Parses and validates the YAML text of a members file; `fileName` names it in errors. */
+export function parseMembersFile(text: string, fileName: string): MembersFile {
+  // Required here, not at the top: programs that never read a members file load no YAML parser.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when used
+  const yaml = require("yaml") as typeof Yaml;
+  const lineCounter = new yaml.LineCounter();
+  const document = yaml.parseDocument(text, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    throw new MembersFileError(
+      fileName,
+      document.errors.map((error) => ({
+        path: "",
+        line: lineCounter.linePos(error.pos[0]).line,
+        message: `not valid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+      })),
+    );
+  }
+  const lineOf = (segments: readonly (string | number)[]): number | undefined => {
+    const offset = nodeStart(yaml, document.contents, segments);
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  return validate(document.toJS({ maxAliasCount: 100 }), fileName, lineOf);
+}
+
+/**
+ * Validates members given as plain data (the root stack's `workspaces` stack config, read
+ * with `config.requireObject`) by the same rules as a file; `source` names it in errors.
+ */
+export function validateMembers(value: unknown, source: string): MembersFile {
+  return validate(value, source, () => undefined);
+}
+
+/** How {@link declareMembers} creates the resources. */
+export interface DeclareMembersOptions {
+  /**
+   * The workspace each entry's resource points at; defaults to the entry's `workspaceId`.
+   * A program that also creates the workspace passes its id output here.
+   */
+  workspaceIdFor?: (entry: WorkspaceMembersEntry) => pulumi.Input<string>;
+  /** Options for every resource (a provider-wide `protect`, a parent component, ...). */
+  resourceOptions?: pulumi.CustomResourceOptions;
+}
+
+/**
+ * Declares one {@link WorkspaceMembers} per entry, named by the entry's key. Returns them by
+ * key, for stack outputs.
+ */
+export function declareMembers(
+  file: MembersFile,
+  options: DeclareMembersOptions = {},
+): Record<string, WorkspaceMembers> {
+  const resources: Record<string, WorkspaceMembers> = {};
+  for (const entry of file.workspaces) {
+    resources[entry.key] = new WorkspaceMembers(
+      entry.key,
+      {
+        workspaceId: options.workspaceIdFor?.(entry) ?? entry.workspaceId,
+        userIds: entry.userIds,
+        exclusive: entry.exclusive,
+        protectedUserIds: entry.protectedUserIds.length > 0 ? entry.protectedUserIds : undefined,
+        maxRemovals: entry.maxRemovals,
+      },
+      options.resourceOptions,
+    );
+  }
+  return resources;
+}
+
+type Segments = readonly (string | number)[];
+/** Records one problem at `segments`. */
+type Report = (segments: Segments, message: string) => void;
+
+function validate(value: unknown, source: string, lineOf: (segments: Segments) => number | undefined): MembersFile {
+  const problems: MembersFileProblem[] = [];
+  const report: Report = (segments, message) => {
+    problems.push({ path: formatPath(segments), line: lineOf(segments), message });
+  };
+
+  if (!isPlainObject(value)) {
+    report([], `must be a mapping with a "workspaces:" key, got ${describe(value)}`);
+    throw new MembersFileError(source, problems);
+  }
+  for (const key of Object.keys(value)) {
+    if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) report([key], unknownKey(key, TOP_LEVEL_KEYS));
+  }
+  const workspaces = value.workspaces;
+  if (!isPlainObject(workspaces)) {
+    report(["workspaces"], `must be a mapping of workspace slug or UUID to its members, got ${describe(workspaces)}`);
+    throw new MembersFileError(source, problems);
+  }
+
+  const entries: WorkspaceMembersEntry[] = [];
+  const keyByWorkspace = new Map<string, string>();
+  for (const [key, raw] of Object.entries(workspaces)) {
+    const at = ["workspaces", key] as const;
+    const problemsBefore = problems.length;
+    const entry = validateEntry(key, raw, at, report);
+    if (problems.length > problemsBefore) continue;
+    if (!entry) continue;
+    // Two entries on one workspace would be two resources fighting over its members.
+    const target = isUuid(entry.workspaceId) ? entry.workspaceId.toLowerCase() : entry.workspaceId;
+    const earlier = keyByWorkspace.get(target);
+    if (earlier !== undefined) {
+      report(
+        entry.workspaceId === key ? at : [...at, "workspaceId"],
+        `workspace ${quote(entry.workspaceId)} is already declared by ${formatPath(["workspaces", earlier])}; ` +
+          "list its users in one entry",
+      );
+      continue;
+    }
+    keyByWorkspace.set(target, key);
+    entries.push(entry);
+  }
+  if (problems.length > 0) throw new MembersFileError(source, problems);
+  return { source, workspaces: entries };
+}
+
+function validateEntry(
+  key: string,
+  raw: unknown,
+  at: Segments,
+  report: Report,
+): WorkspaceMembersEntry | undefined {
+  if (!isPlainObject(raw)) {
+    report(at, `must be a mapping with a "users:" list, got ${describe(raw)}`);
+    return undefined;
+  }
+  for (const field of Object.keys(raw)) {
+    if (!(ENTRY_KEYS as readonly string[]).includes(field)) report([...at, field], unknownKey(field, ENTRY_KEYS));
+  }
+
+  let workspaceId = key;
+  if (raw.workspaceId !== undefined) {
+    if (typeof raw.workspaceId !== "string") {
+      report([...at, "workspaceId"], `must be a workspace slug or UUID, got ${describe(raw.workspaceId)}`);
+    } else {
+      workspaceId = raw.workspaceId;
+    }
+  }
+  const workspaceProblem = workspaceIdProblem(workspaceId);
+  if (workspaceProblem) report(raw.workspaceId === undefined ? at : [...at, "workspaceId"], workspaceProblem);
+
+  let userIds: string[] = [];
+  if (!("users" in raw)) {
+    report(at, 'has no "users:" list (write "users: []" to manage nobody yet)');
+  } else {
+    userIds = validateIdList(raw.users, [...at, "users"], report);
+  }
+  const protectedUserIds = raw.protected === undefined ? [] : validateIdList(raw.protected, [...at, "protected"], report);
+
+  let exclusive = false;
+  if (raw.exclusive !== undefined) {
+    if (typeof raw.exclusive !== "boolean") {
+      report([...at, "exclusive"], `must be true or false, got ${describe(raw.exclusive)}`);
+    } else {
+      exclusive = raw.exclusive;
+    }
+  }
+
+  let maxRemovals: number | undefined;
+  if (raw.maxRemovals !== undefined) {
+    if (typeof raw.maxRemovals !== "number" || !Number.isSafeInteger(raw.maxRemovals) || raw.maxRemovals < 0) {
+      report([...at, "maxRemovals"], `must be a whole number, 0 or more, got ${describe(raw.maxRemovals)}`);
+    } else {
+      maxRemovals = raw.maxRemovals;
+    }
+  }
+
+  return {
+    key,
+    workspaceId,
+    userIds,
+    exclusive,
+    protectedUserIds,
+    ...(maxRemovals === undefined ? {} : { maxRemovals }),
+  };
+}
+
+function validateIdList(
+  value: unknown,
+  at: Segments,
+  report: Report,
+): string[] {
+  const name = String(at.at(-1));
+  if (!Array.isArray(value)) {
+    const hint = value === null ? ` (write "${name}: []" for none)` : "";
+    report(at, `must be a list of user ids, got ${describe(value)}${hint}`);
+    return [];
+  }
+  const firstIndex = new Map<string, number>();
+  const ids: string[] = [];
+  value.forEach((item: unknown, index) => {
+    const itemAt = [...at, index];
+    if (typeof item !== "string") {
+      report(itemAt, `must be a user id (a string), got ${describe(item)}`);
+      return;
+    }
+    const problem = userIdProblem(item);
+    if (problem) {
+      report(itemAt, problem);
+      return;
+    }
+    const earlier = firstIndex.get(item);
+    if (earlier !== undefined) {
+      report(itemAt, `${quote(item)} is listed twice (first at ${name}[${earlier}])`);
+      return;
+    }
+    firstIndex.set(item, index);
+    ids.push(item);
+  });
+  return ids;
+}
+
+function userIdProblem(value: string): string | undefined {
+  if (value.trim() === "") return `is blank: ${quote(value)}`;
+  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}`;
+  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
+  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
+  // The engine hides keys starting with "__" in previews, where user ids become map keys.
+  if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
+  return undefined;
+}
+
+function workspaceIdProblem(value: string): string | undefined {
+  if (isUuid(value) || SLUG_PATTERN.test(value)) return undefined;
+  return (
+    `${quote(value)} is neither a workspace UUID nor a slug ` +
+    '(lowercase letters and digits in segments joined by single hyphens, e.g. "ml-research")'
+  );
+}
+
+function unknownKey(key: string, known: readonly string[]): string {
+  const near = known.find((candidate) => candidate.toLowerCase() === key.toLowerCase() || editDistance(candidate, key) <= 2);
+  const suggestion = near ? `did you mean "${near}"? ` : "";
+  return `unknown key ${quote(key)} (${suggestion}allowed: ${known.join(", ")})`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        previous[j]! + 1,
+        current[j - 1]! + 1,
+        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * The offset where the entry at `segments` starts: a mapping entry's key (its value may
+ * begin lines later), a sequence's item.
+ */
+function nodeStart(yaml: typeof Yaml, node: unknown, segments: Segments): number | undefined {
+  let current = node;
+  let start: number | undefined;
+  for (const segment of segments) {
+    if (yaml.isMap(current)) {
+      const pair = current.items.find((item) => yaml.isScalar(item.key) && String(item.key.value) === String(segment));
+      if (!pair) return start;
+      start = (pair.key as Yaml.Scalar).range?.[0] ?? start;
+      current = pair.value;
+    } else if (yaml.isSeq(current) && typeof segment === "number") {
+      current = current.items[segment];
+      start = yaml.isNode(current) ? (current.range?.[0] ?? start) : start;
+    } else {
+      return start;
+    }
+  }
+  return start;
+}
+
+function formatProblem(source: string, problem: MembersFileProblem): string {
+  const where = problem.line === undefined ? source : `${source}:${problem.line}`;
+  return problem.path === "" ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+}
+
+function formatPath(segments: Segments): string {
+  let text = "";
+  for (const segment of segments) {
+    if (typeof segment === "number") text += `[${segment}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(segment)) text += text === "" ? segment : `.${segment}`;
+    else text += `[${JSON.stringify(segment)}]`;
+  }
+  return text;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (value === null) return "null (an empty value)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function quote(value: string): string {
+  return JSON.stringify(value);
+}

@@ -1,0 +1,255 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  loadMembersFile,
+  MembersFileError,
+  parseMembersFile,
+  validateMembers,
+  type MembersFileProblem,
+} from "../provider/members-file";
+
+/** The problems `parse` throws, or fails the test when it does not throw. */
+function problemsOf(parse: () => unknown): { message: string; problems: readonly MembersFileProblem[] } {
+  try {
+    parse();
+  } catch (error) {
+    if (!(error instanceof MembersFileError)) throw error;
+    return { message: error.message, problems: error.problems };
+  }
+  throw new Error("expected a MembersFileError, but the members parsed");
+}
+
+const yamlLines = (...lines: string[]): string => `${lines.join("\n")}\n`;
+
+describe("a valid members file", () => {
+  it("yields one entry per workspace, in the file's order, with defaults filled in", () => {
+    const file = parseMembersFile(
+      yamlLines(
+        "workspaces:",
+        "  platform:",
+        "    users: [user_alice, user_bob]",
+        "    maxRemovals: 5",
+        "  ml-research:",
+        "    exclusive: true",
+        "    protected: [user_root]",
+        "    users:",
+        "      - user_carol",
+        "  billing:",
+        "    workspaceId: 7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01",
+        "    users: []",
+      ),
+      "members.yaml",
+    );
+
+    expect(file).toEqual({
+      source: "members.yaml",
+      workspaces: [
+        {
+          key: "platform",
+          workspaceId: "platform",
+          userIds: ["user_alice", "user_bob"],
+          exclusive: false,
+          protectedUserIds: [],
+          maxRemovals: 5,
+        },
+        {
+          key: "ml-research",
+          workspaceId: "ml-research",
+          userIds: ["user_carol"],
+          exclusive: true,
+          protectedUserIds: ["user_root"],
+        },
+        {
+          key: "billing",
+          workspaceId: "7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01",
+          userIds: [],
+          exclusive: false,
+          protectedUserIds: [],
+        },
+      ],
+    });
+  });
+
+  it("accepts a workspace UUID as the key and YAML anchors shared between workspaces", () => {
+    const file = parseMembersFile(
+      yamlLines(
+        "workspaces:",
+        "  7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01:",
+        "    users: &admins [user_alice, user_bob]",
+        "  platform:",
+        "    users: *admins",
+      ),
+      "members.yaml",
+    );
+    expect(file.workspaces.map((entry) => [entry.workspaceId, entry.userIds])).toEqual([
+      ["7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01", ["user_alice", "user_bob"]],
+      ["platform", ["user_alice", "user_bob"]],
+    ]);
+  });
+
+  it("reads a file from disk, naming it by the path given", () => {
+    const dir = mkdtempSync(join(tmpdir(), "members-file-"));
+    const path = join(dir, "members.yaml");
+    writeFileSync(path, yamlLines("workspaces:", "  platform:", "    users: [user_alice]"));
+    expect(loadMembersFile(path)).toEqual({
+      source: path,
+      workspaces: [
+        { key: "platform", workspaceId: "platform", userIds: ["user_alice"], exclusive: false, protectedUserIds: [] },
+      ],
+    });
+  });
+
+  it("validates plain data from stack config by the same rules", () => {
+    const file = validateMembers(
+      { workspaces: { platform: { users: ["user_alice"], exclusive: false } } },
+      "stack config openrouter-members:workspaces",
+    );
+    expect(file.workspaces[0]).toMatchObject({ key: "platform", userIds: ["user_alice"] });
+
+    const { message } = problemsOf(() =>
+      validateMembers({ workspaces: { platform: { users: ["user_alice", "user_alice"] } } }, "stack config workspaces"),
+    );
+    expect(message).toBe(
+      'stack config workspaces: workspaces.platform.users[1]: "user_alice" is listed twice (first at users[0])',
+    );
+  });
+});
+
+describe("every problem names the file, the line, the workspace and the entry", () => {
+  it("names a user listed twice, with both positions and the line of the repeat", () => {
+    const { message, problems } = problemsOf(() =>
+      parseMembersFile(
+        yamlLines(
+          "workspaces:",
+          "  platform:",
+          "    users:",
+          "      - user_alice",
+          "      - user_bob",
+          "      - user_carol",
+          "      - user_bob",
+        ),
+        "members.yaml",
+      ),
+    );
+    expect(message).toBe('members.yaml:7: workspaces.platform.users[3]: "user_bob" is listed twice (first at users[1])');
+    expect(problems).toEqual([
+      { path: "workspaces.platform.users[3]", line: 7, message: '"user_bob" is listed twice (first at users[1])' },
+    ]);
+  });
+
+  it.each([
+    ["a blank id", '""', 'workspaces.platform.users[1]: is blank: ""'],
+    ["spaces only", '"   "', 'workspaces.platform.users[1]: is blank: "   "'],
+    ["surrounding whitespace", '" user_bob"', 'workspaces.platform.users[1]: has leading or trailing whitespace: " user_bob"'],
+    ["a reserved prefix", "__proto__", 'workspaces.platform.users[1]: starts with "__", which is reserved: "__proto__"'],
+    ["a number", "42", "workspaces.platform.users[1]: must be a user id (a string), got number 42"],
+    ["an empty YAML value", "", "workspaces.platform.users[1]: must be a user id (a string), got null (an empty value)"],
+  ])("refuses %s as a user id", (_what, yamlValue, expected) => {
+    const { message } = problemsOf(() =>
+      parseMembersFile(yamlLines("workspaces:", "  platform:", "    users:", "      - user_alice", `      - ${yamlValue}`), "m.yaml"),
+    );
+    expect(message).toBe(`m.yaml:5: ${expected}`);
+  });
+
+  it("refuses unknown keys, suggesting the one meant (userIds for users, as the resource's check does)", () => {
+    const { message } = problemsOf(() =>
+      parseMembersFile(
+        yamlLines("workspace:", "  platform: {}", "workspaces:", "  platform:", "    userIds: [user_alice]", "    users: []", "    maxremovals: 3"),
+        "members.yaml",
+      ),
+    );
+    expect(message.split("\n")).toEqual([
+      'members.yaml:1: workspace: unknown key "workspace" (did you mean "workspaces"? allowed: workspaces)',
+      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds" (did you mean "users"? allowed: users, exclusive, protected, maxRemovals, workspaceId)',
+      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals" (did you mean "maxRemovals"? allowed: users, exclusive, protected, maxRemovals, workspaceId)',
+    ]);
+  });
+
+  it("refuses values of the wrong type, each at its own line", () => {
+    const { message } = problemsOf(() =>
+      parseMembersFile(
+        yamlLines(
+          "workspaces:",
+          "  platform:",
+          "    users: user_alice",
+          "    exclusive: yes",
+          "    maxRemovals: -1",
+          "    protected: {user_root: true}",
+          "  ml-research:",
+          "    users:",
+          "    maxRemovals: 2.5",
+          "  billing: [user_alice]",
+        ),
+        "members.yaml",
+      ),
+    );
+    expect(message.split("\n")).toEqual([
+      'members.yaml:3: workspaces.platform.users: must be a list of user ids, got string "user_alice"',
+      "members.yaml:6: workspaces.platform.protected: must be a list of user ids, got a mapping",
+      'members.yaml:4: workspaces.platform.exclusive: must be true or false, got string "yes"',
+      "members.yaml:5: workspaces.platform.maxRemovals: must be a whole number, 0 or more, got number -1",
+      'members.yaml:8: workspaces.ml-research.users: must be a list of user ids, got null (an empty value) (write "users: []" for none)',
+      "members.yaml:9: workspaces.ml-research.maxRemovals: must be a whole number, 0 or more, got number 2.5",
+      'members.yaml:10: workspaces.billing: must be a mapping with a "users:" list, got a list',
+    ]);
+  });
+
+  it("refuses an entry without users, a key that is no workspace id, and two entries on one workspace", () => {
+    const { message } = problemsOf(() =>
+      parseMembersFile(
+        yamlLines(
+          "workspaces:",
+          "  platform:",
+          "    exclusive: true",
+          "  Platform Team:",
+          "    users: []",
+          "  ops:",
+          "    users: [user_alice]",
+          "  ops-again:",
+          "    workspaceId: ops",
+          "    users: [user_bob]",
+        ),
+        "members.yaml",
+      ),
+    );
+    expect(message.split("\n")).toEqual([
+      'members.yaml:2: workspaces.platform: has no "users:" list (write "users: []" to manage nobody yet)',
+      'members.yaml:4: workspaces["Platform Team"]: "Platform Team" is neither a workspace UUID nor a slug (lowercase letters and digits in segments joined by single hyphens, e.g. "ml-research")',
+      'members.yaml:9: workspaces.ops-again.workspaceId: workspace "ops" is already declared by workspaces.ops; list its users in one entry',
+    ]);
+  });
+
+  it("refuses a document that is not a mapping of workspaces", () => {
+    expect(problemsOf(() => parseMembersFile("", "members.yaml")).message).toBe(
+      'members.yaml: must be a mapping with a "workspaces:" key, got null (an empty value)',
+    );
+    expect(problemsOf(() => parseMembersFile("- user_alice\n", "members.yaml")).message).toBe(
+      'members.yaml: must be a mapping with a "workspaces:" key, got a list',
+    );
+    expect(problemsOf(() => parseMembersFile("workspaces: [platform]\n", "members.yaml")).message).toBe(
+      "members.yaml:1: workspaces: must be a mapping of workspace slug or UUID to its members, got a list",
+    );
+  });
+
+  it("reports YAML syntax errors and repeated keys with their line", () => {
+    const repeated = problemsOf(() =>
+      parseMembersFile(yamlLines("workspaces:", "  platform:", "    users: []", "  platform:", "    users: [user_bob]"), "members.yaml"),
+    );
+    expect(repeated.problems).toEqual([{ path: "", line: 4, message: "not valid YAML: Map keys must be unique" }]);
+    expect(repeated.message).toBe("members.yaml:4: not valid YAML: Map keys must be unique");
+
+    const broken = problemsOf(() => parseMembersFile(yamlLines("workspaces:", "  platform:", "    users: [user_alice"), "members.yaml"));
+    expect(broken.message).toMatch(/^members\.yaml:\d+: not valid YAML: /);
+  });
+
+  it("reports a missing file and a directory by the path given", () => {
+    const dir = mkdtempSync(join(tmpdir(), "members-file-"));
+    const missing = join(dir, "members.yaml");
+    expect(problemsOf(() => loadMembersFile(missing)).message).toBe(`${missing}: cannot read the members file: no such file`);
+    mkdirSync(join(dir, "folder.yaml"));
+    expect(problemsOf(() => loadMembersFile(join(dir, "folder.yaml"))).message).toBe(
+      `${join(dir, "folder.yaml")}: cannot read the members file: is a directory`,
+    );
+  });
+});
