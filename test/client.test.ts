@@ -1,7 +1,7 @@
 /**
  * The client over real HTTP against a scripted port-0 server (test/support/http-server.ts):
  * retries, timeouts, malformed answers, pagination, path encoding, connection reuse and
- * secrecy of the key. The route methods against the emulator are in client-routes.test.ts.
+ * secrecy of the key; then every route method against the emulator (provider/testing).
  */
 import { inspect } from "node:util";
 import type { ServerResponse } from "node:http";
@@ -14,6 +14,7 @@ import {
   OpenRouterResponseError,
   OpenRouterTimeoutError,
 } from "../provider/errors";
+import { startEmulator, type Emulator } from "../provider/testing";
 import { PACKAGE_VERSION } from "../provider/version";
 import { dropConnection, sendJson, startTestServer, type TestHandler, type TestServer } from "./support/http-server";
 
@@ -437,5 +438,140 @@ describe("the management key stays secret", () => {
     const seen = [JSON.stringify(error), String((error as Error).stack), String((error as Error).cause), inspect(error, { depth: 10 })];
     for (const text of seen) expect(text).not.toContain(KEY);
     expect(inspect(client, { depth: 5 })).not.toContain(KEY);
+  });
+});
+
+describe("routes against the emulator (openrouter-api.md, Routes)", () => {
+  let emulator: Emulator;
+  let api: OpenRouterClient;
+  const orgUsers = Array.from({ length: 230 }, (_unused, n) => `user_${String(n).padStart(4, "0")}`);
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ seed: "client-test", users: [...orgUsers, { id: "user_admin", role: "admin" }, { id: "user_scim", scim: true }] });
+    api = new OpenRouterClient({ baseUrl: emulator.url, managementKey: emulator.managementKey, retry: FAST_RETRY });
+  });
+  afterAll(async () => {
+    await api.close();
+    await emulator.close();
+  });
+  beforeEach(() => {
+    emulator.faults.clear();
+    emulator.configure({ pageSizeCap: null });
+    emulator.log.clear();
+  });
+
+  it("creates, reads by slug and UUID, updates, lists and deletes a workspace", async () => {
+    const created = await api.createWorkspace({ name: "Routes", slug: "routes", description: "from the client test" });
+    expect(created).toMatchObject({ name: "Routes", slug: "routes", description: "from the client test", ioLoggingSamplingRate: expect.any(Number) });
+    expect(await api.getWorkspace("routes")).toEqual(created);
+    expect(await api.getWorkspace(created.id)).toEqual(created);
+    const updated = await api.updateWorkspace("routes", { description: null, isDataDiscountLoggingEnabled: true });
+    expect(updated).toMatchObject({ id: created.id, name: "Routes", description: null, isDataDiscountLoggingEnabled: true });
+    expect((await api.listWorkspaces()).map((workspace) => workspace.slug)).toEqual(expect.arrayContaining(["default", "routes"]));
+    await api.deleteWorkspace(created.id);
+    await expect(api.getWorkspace("routes")).rejects.toMatchObject({ name: "OpenRouterApiError", status: 404, method: "GET", path: "/workspaces/routes" });
+    expect(emulator.log.entries.map((entry) => entry.route)).toEqual([
+      "POST /workspaces",
+      "GET /workspaces/:id",
+      "GET /workspaces/:id",
+      "PATCH /workspaces/:id",
+      "GET /workspaces",
+      "DELETE /workspaces/:id",
+      "GET /workspaces/:id",
+    ]);
+  });
+
+  it("adds members with one request and returns their memberships with the org role", async () => {
+    const workspace = emulator.createWorkspace({ slug: "adding" });
+    const result = await api.addMembers("adding", ["user_0001", "user_admin"]);
+    expect(result).toEqual({
+      addedCount: 2,
+      memberships: [
+        { id: expect.any(String), userId: "user_0001", workspaceId: workspace.id, role: "member", createdAt: expect.any(String) },
+        { id: expect.any(String), userId: "user_admin", workspaceId: workspace.id, role: "admin", createdAt: expect.any(String) },
+      ],
+    });
+    expect(emulator.memberIds("adding")).toEqual(["user_0001", "user_admin"]);
+    expect(emulator.log.entries).toEqual([expect.objectContaining({ route: "POST /workspaces/:id/members/add", userIdsCount: 2, status: 200 })]);
+  });
+
+  it("removes members with one request and counts only real removals", async () => {
+    emulator.createWorkspace({ slug: "removing" });
+    emulator.addMembers("removing", ["user_0001", "user_0002"]);
+    expect(await api.removeMembers("removing", ["user_0001", "user_0099"])).toEqual({ removedCount: 1 });
+    expect(emulator.memberIds("removing")).toEqual(["user_0002"]);
+  });
+
+  it("re-sends a bulk add whose answer was lost, and the replay only confirms the membership", async () => {
+    emulator.createWorkspace({ slug: "replay" });
+    emulator.faults.add({ route: "POST /workspaces/:id/members/add", drop: true, applyFirst: true });
+    const result = await api.addMembers("replay", ["user_0003"]);
+    expect(result.memberships.map((membership) => membership.userId)).toEqual(["user_0003"]);
+    expect(emulator.memberIds("replay")).toEqual(["user_0003"]);
+    expect(emulator.log.entries.map((entry) => entry.status)).toEqual(["dropped", 200]);
+  });
+
+  it("lists every member across short pages, sequentially and concurrently", async () => {
+    emulator.createWorkspace({ slug: "listing" });
+    emulator.addMembers("listing", orgUsers);
+    emulator.configure({ pageSizeCap: 30 });
+    expect((await api.listMembers("listing")).map((membership) => membership.userId)).toEqual(orgUsers);
+    const sequential = emulator.log.entries.map((entry) => entry.path);
+    expect(sequential).toHaveLength(8);
+    expect(sequential.every((path) => path.endsWith("&limit=100"))).toBe(true);
+    emulator.log.clear();
+    expect((await api.listMembers("listing", { concurrency: 4 })).map((membership) => membership.userId)).toEqual(orgUsers);
+    expect(emulator.log.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it.each<[string, () => Promise<unknown>, number, RegExp]>([
+    ["a change to the default workspace", async () => api.addMembers("default", ["user_0001"]), 403, /Cannot modify members of the default workspace/],
+    ["a user outside the organization", async () => api.addMembers("errors", ["user_nobody"]), 400, /not members of the organization/],
+    ["a SCIM-managed member", async () => api.removeMembers("errors", ["user_scim"]), 403, /identity provider/],
+    ["a workspace that does not exist", async () => api.listMembers("no-such-workspace"), 404, /not found/i],
+  ])("surfaces the service's refusal: %s", async (_name, call, status, message) => {
+    if (emulator.workspace("errors") === undefined) {
+      emulator.createWorkspace({ slug: "errors" });
+      emulator.addMembers("errors", ["user_scim"]);
+    }
+    const error = await call().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenRouterApiError);
+    expect(error).toMatchObject({ status, serviceMessage: expect.stringMatching(message) });
+  });
+
+  it("names the users the service refused", async () => {
+    emulator.createWorkspace({ slug: "refused" });
+    await expect(api.addMembers("refused", ["user_0001", "user_ghost"])).rejects.toMatchObject({ status: 400, userIds: ["user_ghost"] });
+  });
+
+  it("answers 401 for an unknown key and 403 for an inference key, each tried once", async () => {
+    const wrongKey = new OpenRouterClient({ baseUrl: emulator.url, managementKey: "sk-or-v1-wrong", retry: FAST_RETRY });
+    const inferenceKey = new OpenRouterClient({ baseUrl: emulator.url, managementKey: emulator.inferenceKey, retry: FAST_RETRY });
+    try {
+      await expect(wrongKey.getWorkspace("default")).rejects.toMatchObject({ status: 401, attempts: 1 });
+      await expect(inferenceKey.getWorkspace("default")).rejects.toMatchObject({ status: 403, attempts: 1 });
+      expect(emulator.log.entries).toHaveLength(2);
+    } finally {
+      await wrongKey.close();
+      await inferenceKey.close();
+    }
+  });
+
+  it("keeps an id like ../keys inside the workspace route", async () => {
+    await expect(api.getWorkspace("../keys")).rejects.toMatchObject({ status: 404 });
+    expect(emulator.log.entries.map((entry) => [entry.path, entry.route])).toEqual([["/api/v1/workspaces/..%2Fkeys", "GET /workspaces/:id"]]);
+  });
+
+  it("honours the emulator's scripted 503 with Retry-After, then succeeds", async () => {
+    emulator.faults.add({ route: "GET /workspaces/:id", status: 503, retryAfterMs: 20 });
+    const retries: RetryEvent[] = [];
+    const patient = new OpenRouterClient({ baseUrl: emulator.url, managementKey: emulator.managementKey, retry: FAST_RETRY, onRetry: (event) => retries.push(event) });
+    try {
+      await expect(patient.getWorkspace("default")).resolves.toMatchObject({ slug: "default" });
+      expect(retries.map((retry) => retry.delayMs)).toEqual([20]);
+      expect(emulator.log.entries.map((entry) => entry.status)).toEqual([503, 200]);
+    } finally {
+      await patient.close();
+    }
   });
 });
