@@ -6,7 +6,17 @@
  */
 export { WorkspaceMembers, WorkspaceMembersProvider } from "./workspace-members";
 export type { WorkspaceMembersArgs } from "./workspace-members";
-export type { Membership, Workspace, WorkspaceFields } from "./types";
+export { Workspace, WorkspaceProvider } from "./workspace";
+export type { WorkspaceArgs } from "./workspace";
+export {
+  getWorkspace,
+  getWorkspaceOutput,
+  listWorkspaces,
+  getWorkspaceMembers,
+  getWorkspaceMembersOutput,
+} from "./lookups";
+export type { GetWorkspaceResult, GetWorkspaceMembersResult, LookupOptions } from "./lookups";
+export type { Membership, WorkspaceFields } from "./types";
 export {
   OpenRouterError,
   OpenRouterApiError,
@@ -14,6 +24,7 @@ export {
   OpenRouterTimeoutError,
   OpenRouterResponseError,
   OpenRouterConfigError,
+  OpenRouterArgumentError,
 } from "./errors";
 export {
   loadMembersFile,

@@ -309,7 +309,7 @@ async function applyChanges(
     failures.push(`the service did not add ${formatIds(leftOut)} (no membership returned; are they members of the organization?)`);
   }
   if (refused.length > 0) {
-    failures.push(`the service refused to remove ${formatIds(refused)}: ${[...new Set(refusalReasons)].join(" ")}`);
+    failures.push(`the service refused to remove ${formatIds(refused.sort())}: ${[...new Set(refusalReasons)].join(" ")}`);
   }
   if (outcome.skipped > 0) failures.push(`${outcome.skipped} batch(es) not sent after the failure`);
   return { added, removed, failures, changedAnything: added > 0 || removed > 0 };

@@ -163,7 +163,7 @@ export function planCreate(input: CreatePlanInput): MemberPlan {
  * - remove, exclusive mode: every current member not wanted (managed or not);
  * - never a protected user, in either mode.
  * A protected user dropped from `wanted` is neither removed nor kept: it stays in the
- * workspace and leaves the managed set (see {@link managedAfter}).
+ * workspace and leaves the managed set.
  * Throws when `exclusive` is set without `currentMembers` (a caller bug).
  */
 export function planUpdate(input: UpdatePlanInput): MemberPlan {
@@ -212,37 +212,6 @@ export function checkRemovalLimit(removeCount: number, maxRemovals: number | und
   if (maxRemovals === undefined || maxRemovals === null || removeCount <= maxRemovals) return undefined;
   const users = removeCount === 1 ? "1 user" : `${removeCount} users`;
   return `would remove ${users}, more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
-}
-
-/** The inputs of {@link managedAfter}. */
-export interface ManagedAfterInput {
-  /** The managed set before the operation (old outputs' `userIds`; empty for a create). */
-  before: Iterable<string>;
-  /** Users confirmed as members by this operation: memberships the service returned, plus `keep`. */
-  confirmed: Iterable<string>;
-  /** Users the service confirmed it removed (or that were already gone). */
-  removed: Iterable<string>;
-  /** The wanted users (`userIds` of the new inputs; for a delete, an empty set). */
-  wanted: Iterable<string>;
-  /** `protectedUserIds` of the new inputs. */
-  protectedIds?: Iterable<string>;
-}
-
-/**
- * The outputs' `userIds` after an operation, also after a partial failure: the users
- * managed before or confirmed now, minus those removed, minus protected users no longer
- * wanted (they stay in the workspace but leave management, so the next diff is clean).
- * A user whose removal had not happened yet when an operation failed stays managed, so the
- * next run removes it; a wanted user the service never confirmed is never included.
- */
-export function managedAfter(input: ManagedAfterInput): string[] {
-  const wanted = new Set(input.wanted);
-  const guarded = new Set(input.protectedIds ?? []);
-  const removed = new Set(input.removed);
-  const managed = new Set([...input.before, ...input.confirmed]);
-  return sortedUnique(
-    [...managed].filter((id) => !removed.has(id) && !(guarded.has(id) && !wanted.has(id))),
-  );
 }
 
 /** The engine-facing diff result (the shape of `pulumi.dynamic.DiffResult`). */

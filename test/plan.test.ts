@@ -4,7 +4,6 @@ import {
   chunk,
   diffMembers,
   isUnknown,
-  managedAfter,
   planCreate,
   planDelete,
   planMembers,
@@ -239,44 +238,6 @@ describe("checkRemovalLimit", () => {
     [5, null, undefined],
   ])("removing %p with maxRemovals %p", (count, limit, expected) => {
     expect(checkRemovalLimit(count, limit)).toBe(expected);
-  });
-});
-
-describe("managedAfter", () => {
-  it.each<[string, Parameters<typeof managedAfter>[0], string[]]>([
-    ["create: the confirmed users", { before: [], confirmed: ["b", "a"], removed: [], wanted: ["a", "b"] }, ["a", "b"]],
-    [
-      "a wanted user the service never confirmed is not managed",
-      { before: [], confirmed: ["a"], removed: [], wanted: ["a", "b"] },
-      ["a"],
-    ],
-    [
-      "update: old plus added minus removed",
-      { before: ["a", "b"], confirmed: ["c"], removed: ["a"], wanted: ["b", "c"] },
-      ["b", "c"],
-    ],
-    [
-      "a protected user dropped from userIds leaves management but is not removed",
-      { before: ["a", "admin"], confirmed: [], removed: [], wanted: ["a"], protectedIds: ["admin"] },
-      ["a"],
-    ],
-    [
-      "a protected user still wanted stays managed",
-      { before: ["admin"], confirmed: [], removed: [], wanted: ["admin"], protectedIds: ["admin"] },
-      ["admin"],
-    ],
-    [
-      "partial failure: a dropped user not yet removed stays managed so the rerun removes it",
-      { before: ["a", "b", "c"], confirmed: [], removed: ["a"], wanted: [] },
-      ["b", "c"],
-    ],
-    [
-      "exclusive removals of unmanaged users never enter management",
-      { before: ["a"], confirmed: [], removed: ["x"], wanted: ["a"] },
-      ["a"],
-    ],
-  ])("%s", (_name, input, expected) => {
-    expect(managedAfter(input)).toEqual(expected);
   });
 });
 
