@@ -1,0 +1,115 @@
+/**
+ * The `Workspace` lifecycle, as Pulumi's dynamic-provider plugin calls it.
+ *
+ * Loaded only at call time, inside the plugin (see load-implementation.ts), so it may hold
+ * zod schemas, an undici pool and the stack config. It is glue: the rules live in
+ * workspace-inputs.ts, the HTTP in client.ts.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { OpenRouterClient } from "./client";
+import { OpenRouterApiError } from "./errors";
+import { resolveSettings, type ConfigLookup } from "./settings";
+import {
+  checkWorkspaceInputs,
+  diffWorkspace,
+  managedFieldsOf,
+  managedFieldsOfState,
+  planPatch,
+  toCreateFields,
+  toRefreshedInputs,
+  toWorkspaceState,
+  type WorkspaceState,
+} from "./workspace-inputs";
+import type { Workspace } from "./types";
+
+export type { WorkspaceState } from "./workspace-inputs";
+
+let stackConfig: ConfigLookup = () => undefined;
+let cachedClient: { client: OpenRouterClient; baseUrl: string; key: string } | undefined;
+
+/** Keeps the stack config for the calls that follow (inside the plugin, `new pulumi.Config()` is empty). */
+export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+  const config = req.config;
+  stackConfig = (key) => {
+    const value: unknown = config.get(key);
+    return typeof value === "string" ? value : undefined;
+  };
+}
+
+/** A client for one call; it (and its keep-alive pool) is reused while the settings stay the same. */
+function connect(): OpenRouterClient {
+  const settings = resolveSettings(stackConfig);
+  if (cachedClient?.baseUrl !== settings.baseUrl || cachedClient.key !== settings.managementKey) {
+    void cachedClient?.client.close();
+    cachedClient = {
+      client: new OpenRouterClient({ baseUrl: settings.baseUrl, managementKey: settings.managementKey }),
+      baseUrl: settings.baseUrl,
+      key: settings.managementKey,
+    };
+  }
+  return cachedClient.client;
+}
+
+/** Validates the inputs; no HTTP. */
+export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  return checkWorkspaceInputs(news);
+}
+
+/** Compares the set inputs with the state; no HTTP. Nothing replaces a workspace. */
+export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+  return diffWorkspace(olds, news);
+}
+
+/** `POST /workspaces` with the set inputs; the id is the new workspace's UUID. */
+export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+  const workspace = await connect().createWorkspace(toCreateFields(inputs));
+  return { id: workspace.id, outs: toWorkspaceState(workspace, managedFieldsOf(inputs)) };
+}
+
+/**
+ * `PATCH /workspaces/{id}` with only the inputs that changed (a new slug or name included).
+ * When nothing the service holds changes (an input the program stopped setting), no
+ * request is sent and only `managedFields` moves.
+ */
+export async function update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+  const managed = managedFieldsOf(news);
+  const patch = planPatch(olds, news);
+  if (Object.keys(patch).length === 0) {
+    return { outs: { ...stateFields(olds), managedFields: managed } };
+  }
+  const workspace = await connect().updateWorkspace(id, patch);
+  return { outs: toWorkspaceState(workspace, managed) };
+}
+
+/**
+ * `GET /workspaces/{id}`: the outputs are what the service holds now, and the returned
+ * inputs carry the managed inputs' current values so that drift shows in the next preview.
+ * A workspace that is gone returns an empty id (the resource leaves the state).
+ */
+export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+  let workspace: Workspace;
+  try {
+    workspace = await connect().getWorkspace(id);
+  } catch (error) {
+    if (error instanceof OpenRouterApiError && error.status === 404) return { id: "" };
+    throw error;
+  }
+  const managed = managedFieldsOfState(props ?? {});
+  return { id: workspace.id, props: toWorkspaceState(workspace, managed), inputs: toRefreshedInputs(workspace, managed) };
+}
+
+/** `DELETE /workspaces/{id}`; a workspace already gone counts as deleted. */
+export async function remove(id: string, _props: Record<string, unknown>): Promise<void> {
+  try {
+    await connect().deleteWorkspace(id);
+  } catch (error) {
+    if (error instanceof OpenRouterApiError && error.status === 404) return;
+    throw error;
+  }
+}
+
+/** The state's own fields, without the runtime's `__provider` (the plugin adds it back). */
+function stateFields(olds: Record<string, unknown>): Omit<WorkspaceState, "managedFields"> {
+  const fields = Object.fromEntries(Object.entries(olds).filter(([key]) => !key.startsWith("__")));
+  return fields as Omit<WorkspaceState, "managedFields">;
+}
