@@ -128,7 +128,8 @@ export class Engine {
   /**
    * `pulumi refresh`: `Read` for each resource with its recorded outputs and inputs. An empty
    * id removes the resource from state; otherwise outputs are replaced, and inputs too when
-   * the provider returned some. The step is `same` when outputs and inputs are unchanged.
+   * the provider returned some. The step is `same` when the outputs are unchanged (the
+   * recorded inputs may still change: the next preview's `Diff` shows whether that matters).
    */
   async refresh(): Promise<Step[]> {
     const steps: Step[] = [];
@@ -143,8 +144,8 @@ export class Engine {
       }
       const next: ResourceState = { ...old, id: answer.id, outputs: answer.properties, inputs: answer.inputs ?? old.inputs };
       this.states.set(old.urn, next);
-      const same = isDeepStrictEqual(next.outputs, old.outputs) && isDeepStrictEqual(next.inputs, old.inputs);
-      steps.push({ urn: old.urn, op: same ? "same" : "update" });
+      // As the engine reports a refresh step: by its outputs alone.
+      steps.push({ urn: old.urn, op: isDeepStrictEqual(next.outputs, old.outputs) ? "same" : "update" });
     }
     return steps;
   }
