@@ -62,17 +62,58 @@ async function closeServer(server: Server, shutdown: AbortController): Promise<v
   await closed;
 }
 
+/**
+ * One request and its answer. The log entry is finished just before the answer's last
+ * byte is written (or the socket destroyed), so a client that has its answer always finds
+ * its request in the log; a client that hangs up first is logged as `clientAborted`.
+ */
+class Exchange {
+  private logged = false;
+  closed = false;
+
+  constructor(
+    private readonly log: RequestLog,
+    readonly res: ServerResponse,
+    readonly entry: PendingEntry,
+  ) {
+    res.once("close", () => {
+      this.closed = true;
+      if (!this.logged) this.entry.clientAborted = true;
+      this.finishLog();
+    });
+  }
+
+  send(answer: Answer): void {
+    const text = JSON.stringify(answer.body);
+    this.sendText(answer.status, { ...answer.headers, "content-type": "application/json" }, text);
+  }
+
+  sendText(status: number, headers: Record<string, string>, text: string): void {
+    this.entry.status = status;
+    this.finishLog();
+    if (this.closed) return;
+    this.res.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(text)) });
+    this.res.end(text);
+  }
+
+  drop(): void {
+    this.entry.status = "dropped";
+    this.finishLog();
+    this.res.socket?.destroy();
+  }
+
+  private finishLog(): void {
+    if (this.logged) return;
+    this.logged = true;
+    this.log.finish(this.entry);
+  }
+}
+
 async function handle(context: ServerContext, req: IncomingMessage, res: ServerResponse, shutdown: AbortSignal) {
   const method = req.method ?? "GET";
   const rawUrl = req.url ?? "/";
-  const entry = context.log.begin(method, rawUrl);
-  let droppedByFault = false;
-  let closed = false;
-  res.once("close", () => {
-    closed = true;
-    entry.clientAborted = !res.writableFinished && !droppedByFault;
-    context.log.finish(entry);
-  });
+  const exchange = new Exchange(context.log, res, context.log.begin(method, rawUrl));
+  const { entry } = exchange;
   try {
     const bodyText = await readBody(req);
     const queryAt = rawUrl.indexOf("?");
@@ -83,34 +124,33 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
       entry.route = match.route;
       entry.userIdsCount = countUserIds(match.route, bodyText);
     }
-    await sleep(context.latencyMs(), undefined, { signal: shutdown });
+    await pause(context.latencyMs(), shutdown);
     const fault = context.faults.decide(entry.route, context.log.now());
     if (fault) {
       entry.fault = fault.label;
       if (fault.retryAfterMs !== undefined) entry.retryAfterMs = fault.retryAfterMs;
-      await sleep(fault.delayMs, undefined, { signal: shutdown });
+      await pause(fault.delayMs, shutdown);
       // A client that gave up during a stall never reaches the service: nothing is applied.
-      if (closed) return;
+      if (exchange.closed) return;
     }
     const refusesBeforeRunning = fault !== undefined && !fault.applyFirst && !fault.malformed && (fault.drop || fault.status !== undefined);
-    droppedByFault = fault?.drop === true;
     if (fault && refusesBeforeRunning) {
-      deliverFault(res, entry, fault, undefined);
+      deliverFault(exchange, fault, undefined);
       return;
     }
     const answer = answerRequest(context, req, match, query, bodyText);
-    if (fault) deliverFault(res, entry, fault, answer);
-    else send(res, entry, answer);
+    if (fault) deliverFault(exchange, fault, answer);
+    else exchange.send(answer);
   } catch (error) {
     if (shutdown.aborted) {
       res.destroy();
       return;
     }
     if (error instanceof EmulatorHttpError) {
-      send(res, entry, refusal(error));
+      exchange.send(refusal(error));
       return;
     }
-    send(res, entry, { status: 500, body: errorBody(500, `Emulator failure: ${(error as Error).message}`) });
+    exchange.send({ status: 500, body: errorBody(500, `Emulator failure: ${(error as Error).message}`) });
   }
 }
 
@@ -147,38 +187,23 @@ function authenticate(context: ServerContext, header: string | undefined): void 
 
 const refusal = (error: EmulatorHttpError): Answer => ({ status: error.status, body: error.toBody() });
 
-function deliverFault(res: ServerResponse, entry: PendingEntry, fault: FaultDecision, answer: Answer | undefined): void {
+function deliverFault(exchange: Exchange, fault: FaultDecision, answer: Answer | undefined): void {
   if (fault.drop) {
-    entry.status = "dropped";
-    res.socket?.destroy();
+    exchange.drop();
     return;
   }
   const status = fault.status ?? answer?.status ?? 200;
   const headers = { ...answer?.headers, ...fault.headers };
-  if (answer && fault.status === undefined && !fault.malformed) {
-    send(res, entry, { ...answer, headers });
-    return;
-  }
   if (fault.malformed) {
     const { contentType, text } = malformedBody(fault.malformed, answer?.body ?? {});
-    entry.status = status;
-    res.writeHead(status, { ...headers, "content-type": contentType, "content-length": Buffer.byteLength(text) });
-    res.end(text);
+    exchange.sendText(status, { ...headers, "content-type": contentType }, text);
     return;
   }
-  send(res, entry, { status, headers, body: errorBody(status, fault.message ?? "Injected fault") });
-}
-
-function send(res: ServerResponse, entry: PendingEntry, answer: Answer): void {
-  const text = JSON.stringify(answer.body);
-  entry.status = answer.status;
-  if (res.destroyed) return;
-  res.writeHead(answer.status, {
-    ...answer.headers,
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-  });
-  res.end(text);
+  if (answer && fault.status === undefined) {
+    exchange.send({ ...answer, headers });
+    return;
+  }
+  exchange.send({ status, headers, body: errorBody(status, fault.message ?? "Injected fault") });
 }
 
 function malformedBody(kind: MalformedBody, body: unknown): { contentType: string; text: string } {
@@ -213,6 +238,11 @@ function countUserIds(route: string, bodyText: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Waits `ms` (none at all for 0, to keep a tick off every request); rejects when the emulator closes. */
+async function pause(ms: number, shutdown: AbortSignal): Promise<void> {
+  if (ms > 0) await sleep(ms, undefined, { signal: shutdown });
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
