@@ -30,6 +30,7 @@ export {
   loadMembersFile,
   parseMembersFile,
   validateMembers,
+  loadMembersFromConfig,
   declareMembers,
   MembersFileError,
 } from "./members-file";
@@ -38,4 +39,5 @@ export type {
   WorkspaceMembersEntry,
   MembersFileProblem,
   DeclareMembersOptions,
+  MembersConfig,
 } from "./members-file";

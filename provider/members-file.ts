@@ -78,6 +78,8 @@ const TOP_LEVEL_KEYS = ["workspaces"] as const;
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 const MAX_ID_LENGTH = 256;
+/** Where {@link loadMembersFromConfig} looks when `membersFile` is not set. */
+const DEFAULT_MEMBERS_FILE = "members.yaml";
 
 /** Reads and validates the members file at `path`; errors name `path` as given. */
 export function loadMembersFile(path: string): MembersFile {
@@ -124,6 +126,47 @@ export function parseMembersFile(text: string, fileName: string): MembersFile {
  */
 export function validateMembers(value: unknown, source: string): MembersFile {
   return validate(value, source, () => undefined);
+}
+
+/** The part of `pulumi.Config` that {@link loadMembersFromConfig} reads. */
+export interface MembersConfig {
+  /** The config namespace (the project's name for `new pulumi.Config()`), for errors. */
+  readonly name: string;
+  get(key: string): string | undefined;
+  getObject<T>(key: string): T | undefined;
+}
+
+/**
+ * The members a stack declares in its config: inline under `workspaces` (an object, set
+ * with `pulumi config set --path`), or in the YAML file named by `membersFile`, default
+ * `members.yaml` in the working directory (the project's directory under the Pulumi CLI).
+ */
+export function loadMembersFromConfig(config: MembersConfig): MembersFile {
+  const inline = config.getObject<unknown>("workspaces");
+  const membersFile = config.get("membersFile");
+  if (inline !== undefined && membersFile !== undefined) {
+    throw new MembersFileError(`stack config ${config.name}`, [
+      { path: "", message: '"workspaces" and "membersFile" are both set; keep one' },
+    ]);
+  }
+  if (inline !== undefined) {
+    return validateMembers({ workspaces: inline }, `stack config ${config.name}`);
+  }
+  if (membersFile === undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- node builtin, loaded when used
+    const { existsSync } = require("node:fs") as typeof import("node:fs");
+    if (!existsSync(DEFAULT_MEMBERS_FILE)) {
+      throw new MembersFileError(DEFAULT_MEMBERS_FILE, [
+        {
+          path: "",
+          message:
+            `no such file in ${process.cwd()}; set "${config.name}:membersFile" to the members file's path, ` +
+            `or declare the members inline in "${config.name}:workspaces"`,
+        },
+      ]);
+    }
+  }
+  return loadMembersFile(membersFile ?? DEFAULT_MEMBERS_FILE);
 }
 
 /** How {@link declareMembers} creates the resources. */

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   loadMembersFile,
+  loadMembersFromConfig,
   MembersFileError,
   parseMembersFile,
   validateMembers,
@@ -250,6 +251,48 @@ describe("every problem names the file, the line, the workspace and the entry", 
     mkdirSync(join(dir, "folder.yaml"));
     expect(problemsOf(() => loadMembersFile(join(dir, "folder.yaml"))).message).toBe(
       `${join(dir, "folder.yaml")}: cannot read the members file: is a directory`,
+    );
+  });
+});
+
+describe("members from stack config (the root stack)", () => {
+  /** Stack config as `pulumi.Config` presents it: structured values as parsed JSON. */
+  const stackConfig = (values: Record<string, unknown>) => ({
+    name: "openrouter-members",
+    get: (key: string) => values[key] as string | undefined,
+    getObject: <T>(key: string) => values[key] as T | undefined,
+  });
+
+  it("reads the workspaces declared inline, naming the config in errors", () => {
+    const file = loadMembersFromConfig(stackConfig({ workspaces: { "demo-platform": { users: ["user_alice"] } } }));
+    expect(file).toEqual({
+      source: "stack config openrouter-members",
+      workspaces: [
+        { key: "demo-platform", workspaceId: "demo-platform", userIds: ["user_alice"], exclusive: false, protectedUserIds: [] },
+      ],
+    });
+    expect(
+      problemsOf(() => loadMembersFromConfig(stackConfig({ workspaces: { "demo-platform": { users: [""] } } }))).message,
+    ).toBe('stack config openrouter-members: workspaces.demo-platform.users[0]: is blank: ""');
+  });
+
+  it("reads the file named by membersFile", () => {
+    const dir = mkdtempSync(join(tmpdir(), "members-file-"));
+    const path = join(dir, "team.yaml");
+    writeFileSync(path, yamlLines("workspaces:", "  demo-research:", "    users: [user_carol]"));
+    expect(loadMembersFromConfig(stackConfig({ membersFile: path })).workspaces).toEqual([
+      { key: "demo-research", workspaceId: "demo-research", userIds: ["user_carol"], exclusive: false, protectedUserIds: [] },
+    ]);
+  });
+
+  it("refuses both sources at once, and says how to set one when the default file is missing", () => {
+    expect(
+      problemsOf(() => loadMembersFromConfig(stackConfig({ workspaces: {}, membersFile: "members.yaml" }))).message,
+    ).toBe('stack config openrouter-members: "workspaces" and "membersFile" are both set; keep one');
+    // The tests run at the repository's root, which has no members.yaml.
+    expect(problemsOf(() => loadMembersFromConfig(stackConfig({}))).message).toBe(
+      `members.yaml: no such file in ${process.cwd()}; set "openrouter-members:membersFile" to the members file's path, ` +
+        'or declare the members inline in "openrouter-members:workspaces"',
     );
   });
 });

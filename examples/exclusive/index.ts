@@ -1,0 +1,3 @@
+import { exclusive } from "./program";
+
+export const { workspaceUuid, members } = exclusive();
