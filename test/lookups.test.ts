@@ -162,7 +162,12 @@ describe("Output variants", () => {
       "stack",
       true,
     );
-    const resource = new pulumi.CustomResource("test:index:Thing", "thing", {});
+    class Thing extends pulumi.CustomResource {
+      constructor(name: string) {
+        super("test:index:Thing", name, {});
+      }
+    }
+    const resource = new Thing("thing");
     const lookedUp = getWorkspaceMembersOutput(resource.id);
     expect(await pulumi.isUnknown(lookedUp)).toBe(false);
     const known = await new Promise<boolean>((resolve) => {
