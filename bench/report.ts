@@ -1,0 +1,111 @@
+/** The benchmark's printed report: one table of scenarios, the plugin's costs, the targets. */
+
+/** One scenario's figures (times are medians over the repeats). */
+export interface ScenarioRow {
+  name: string;
+  calls: number;
+  /** The call count differed between repeats (the largest is shown). */
+  callsVary: boolean;
+  optimumCalls: number;
+  byRoute: Record<string, number>;
+  maxInFlight: number;
+  rounds: number;
+  boundMs: number;
+  oursMs: number;
+  oursOverheadMs: number | undefined;
+  sdkMs?: number;
+  sdkOverheadMs?: number | undefined;
+  /** Naive per-user provider, extrapolated from its sample where the scenario is larger. */
+  naiveMs?: number;
+}
+
+/** One target and whether this run met it. */
+export interface Check {
+  what: string;
+  value: number;
+  target: string;
+  ok: boolean;
+}
+
+/** Everything the report prints (also what latest.json holds). */
+export interface ReportInput {
+  environment: { date: string; cores: number; cpu: string; node: string; platform: string };
+  options: { latency: number; concurrency: number; batchSize: number; members: number; unmanaged: number; naiveSample: number; repeats: number };
+  rows: ScenarioRow[];
+  naive: { sampleUsers: number; perUserMs: { create: number; delete: number } };
+  serialized: { oursBytes: number; moduleScopeBytes?: number; moduleScopeError?: string };
+  plugin: {
+    coldStarts: { pluginStartMs: number; firstCheckMs: number }[];
+    create: { wallMs: number; rssAfterCheckBytes: number; peakRssBytes: number };
+    createCalls: number;
+    firstCheckMedianMs: number;
+    pluginStartMedianMs: number;
+  };
+  checks: Check[];
+  benchSeconds: number;
+}
+
+const ms = (value: number | undefined): string => (value === undefined ? "-" : value < 10 ? value.toFixed(2) : value.toFixed(0));
+const ratio = (value: number | undefined, digits = 2): string => (value === undefined || !Number.isFinite(value) ? "-" : `${value.toFixed(digits)}x`);
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join(" | ")} |`;
+  return [line(header), `|${widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : `${"-".repeat(w + 1)}:`)).join("|")}|`, ...rows.map(line)].join("\n");
+}
+
+/** The report as Markdown-compatible text. */
+export function formatReport(r: ReportInput): string {
+  const o = r.options;
+  const out: string[] = [];
+  out.push(
+    `pulumi-openrouter bench: ${r.environment.date.slice(0, 10)}, ${r.environment.cores} cores (${r.environment.cpu}), Node ${r.environment.node}`,
+    `latency L = ${o.latency} ms, concurrency ${o.concurrency}, batch ${o.batchSize}, ${o.members} members, ${o.unmanaged} unmanaged; times are medians of ${o.repeats} runs`,
+    "",
+    table(
+      ["scenario", "calls", "optimum", "calls/opt", "rounds x L", "ours ms", "ours/bound", "sdk ms", "ours/sdk", "beyond L/call ours", "sdk", "naive ms", "naive/ours"],
+      r.rows.map((row) => [
+        row.name,
+        String(row.calls),
+        String(row.optimumCalls),
+        row.optimumCalls === 0 ? (row.calls === 0 ? "exact" : "-") : ratio(row.calls / row.optimumCalls),
+        `${row.rounds} x ${o.latency} = ${row.boundMs}`,
+        ms(row.oursMs),
+        row.boundMs > 0 ? ratio(row.oursMs / row.boundMs) : "-",
+        ms(row.sdkMs),
+        row.sdkMs === undefined ? "-" : ratio(row.oursMs / row.sdkMs),
+        ms(row.oursOverheadMs),
+        ms(row.sdkOverheadMs),
+        ms(row.naiveMs),
+        row.naiveMs === undefined ? "-" : ratio(row.naiveMs / row.oursMs, 0),
+      ]),
+    ),
+    "",
+    `Calls by route (ours): ${r.rows.map((row) => `${row.name} ${JSON.stringify(row.byRoute)}`).join("; ")}`,
+    `Most requests in flight (ours): ${Math.max(...r.rows.map((row) => row.maxInFlight))} (concurrency ${o.concurrency})`,
+    `Naive = one add/remove call per user at concurrency ${o.concurrency}, measured on ${r.naive.sampleUsers} users ` +
+      `(${r.naive.perUserMs.create.toFixed(2)} ms/user to add, ${r.naive.perUserMs.delete.toFixed(2)} ms/user to remove) and ` +
+      `extrapolated per user to ${o.members}; the update's 200 single-user calls are measured in full.`,
+    `"beyond L/call" = (wall - rounds x L) / rounds: what each call of a round costs beyond the latency.`,
+    "",
+    `Serialized provider (__provider in each resource's state): ${r.serialized.oursBytes} bytes; ` +
+      (r.serialized.moduleScopeBytes !== undefined
+        ? `with dependencies at module scope: ${r.serialized.moduleScopeBytes} bytes`
+        : `with dependencies at module scope: does not serialize (${r.serialized.moduleScopeError})`),
+    `Plugin cold start (median of ${r.plugin.coldStarts.length}): Pulumi's plugin spawn -> port printed ${ms(r.plugin.pluginStartMedianMs)} ms; ` +
+      `ours, port printed -> first Check answered ${ms(r.plugin.firstCheckMedianMs)} ms ` +
+      `(runs: ${r.plugin.coldStarts.map((c) => `${ms(c.pluginStartMs)}/${ms(c.firstCheckMs)}`).join(", ")})`,
+    `Plugin create of ${o.members} (through gRPC): ${ms(r.plugin.create.wallMs)} ms, ${r.plugin.createCalls} calls; ` +
+      `peak RSS ${mib(r.plugin.create.rssAfterCheckBytes)} after the first Check, ${mib(r.plugin.create.peakRssBytes)} after the create`,
+    "",
+    table(
+      ["target", "value", "wanted", "met"],
+      r.checks.map((c) => [c.what, Number.isInteger(c.value) ? String(c.value) : c.value.toFixed(2), c.target, c.ok ? "yes" : "NO"]),
+    ),
+    "",
+    `Bench took ${r.benchSeconds.toFixed(0)} s.`,
+    "",
+  );
+  return out.join("\n");
+}

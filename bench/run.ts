@@ -1,0 +1,278 @@
+/**
+ * `npm run bench`: what a membership change costs against the emulator at a fixed latency,
+ * beside the network's bound and two alternatives, in one run (issue #6). Prints ratios
+ * (absolute times on shared machines are noise; ratios are not), writes
+ * bench/results/latest.json, and exits non-zero when a target is missed.
+ *
+ * Options: --latency <ms> (20), --concurrency <n> (4), --batch-size <n> (100),
+ * --members <n> (10000), --unmanaged <n> (2000), --naive-sample <n> (500),
+ * --repeats <n> (3), --plugin-starts <n> (3).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { startEmulator, type Emulator } from "../provider/testing/emulator";
+import {
+  createPhases,
+  deletePhases,
+  exclusiveCreatePhases,
+  optimumCalls,
+  overheadPerCallMs,
+  refreshPhases,
+  rounds,
+  updatePhases,
+  type Phases,
+} from "./bounds";
+import { naiveDriver, oursDriver, sdkDriver, type MembersDriver, type Target } from "./drivers";
+import { measurePlugin, measureSerializedSizes } from "./plugin-costs";
+import { formatReport, type Check, type ScenarioRow } from "./report";
+
+interface Options {
+  latency: number;
+  concurrency: number;
+  batchSize: number;
+  members: number;
+  unmanaged: number;
+  naiveSample: number;
+  repeats: number;
+  pluginStarts: number;
+}
+
+const DEFAULTS: Options = { latency: 20, concurrency: 4, batchSize: 100, members: 10_000, unmanaged: 2_000, naiveSample: 500, repeats: 3, pluginStarts: 3 };
+const PAGE_SIZE = 100;
+
+/** Targets of issue #6. */
+const TARGETS = {
+  callsRatio: 1,
+  wallVsBound: 1.25,
+  naiveSpeedup: 50,
+  sdkRatio: 1.05,
+  serializedBytes: 4096,
+  firstCheckMs: 250,
+  peakRssBytes: 150 * 1024 * 1024,
+};
+
+function parseOptions(argv: string[]): Options {
+  const options = { ...DEFAULTS };
+  const names: Record<string, keyof Options> = {
+    "--latency": "latency",
+    "--concurrency": "concurrency",
+    "--batch-size": "batchSize",
+    "--members": "members",
+    "--unmanaged": "unmanaged",
+    "--naive-sample": "naiveSample",
+    "--repeats": "repeats",
+    "--plugin-starts": "pluginStarts",
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split("=", 2) as [string, string | undefined];
+    const key = names[flag];
+    if (key === undefined) throw new Error(`unknown option ${JSON.stringify(flag)}; known: ${Object.keys(names).join(", ")}`);
+    const raw = inline ?? argv[++i];
+    const value = Number(raw);
+    const min = key === "latency" ? 0 : 1;
+    if (raw === undefined || !Number.isInteger(value) || value < min) throw new Error(`${flag} must be a whole number >= ${min}, not ${JSON.stringify(raw)}`);
+    options[key] = value;
+  }
+  return options;
+}
+
+type ScenarioName = "create" | "update" | "diff" | "refresh" | "delete" | "exclusive";
+
+/** One timed operation: wall time, and what the emulator saw. */
+interface Measurement {
+  wallMs: number;
+  calls: number;
+  byRoute: Record<string, number>;
+  maxInFlight: number;
+}
+
+async function measure(emulator: Emulator, operation: () => Promise<unknown>): Promise<Measurement> {
+  emulator.log.clear();
+  const started = performance.now();
+  await operation();
+  const wallMs = performance.now() - started;
+  // The log records a request when the server has finished answering it, which can be a
+  // turn after the client has read the answer.
+  while (emulator.log.inFlight > 0) await nextTurn();
+  return { wallMs, calls: emulator.log.entries.length, byRoute: emulator.log.countByRoute(), maxInFlight: emulator.log.maxInFlight };
+}
+
+const userId = (index: number): string => `user_${String(index).padStart(6, "0")}`;
+const range = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => userId(from + i));
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/** The scenario chain on fresh workspaces: create, update with churn, no-op diff, refresh, delete, exclusive create. */
+async function runChain(
+  emulator: Emulator,
+  driver: MembersDriver & { diff?(workspace: string, userIds: string[]): Promise<boolean | undefined> },
+  label: string,
+  o: Options,
+): Promise<Partial<Record<ScenarioName, Measurement>>> {
+  const members = range(0, o.members);
+  const churn = Math.round(o.members / 100);
+  const churned = [...range(churn, o.members - churn), ...range(o.members, churn)];
+  const workspace = emulator.createWorkspace({ slug: `${label}-members` }).slug;
+  const exclusiveWorkspace = emulator.createWorkspace({ slug: `${label}-exclusive` }).slug;
+  emulator.addMembers(exclusiveWorkspace, range(o.members, o.unmanaged));
+
+  const results: Partial<Record<ScenarioName, Measurement>> = {};
+  results.create = await measure(emulator, () => driver.create(workspace, members, false));
+  results.update = await measure(emulator, () => driver.update(workspace, churned));
+  if (driver.diff) {
+    const diff = driver.diff.bind(driver);
+    results.diff = await measure(emulator, async () => {
+      if ((await diff(workspace, churned)) !== false) throw new Error("the no-op diff reported changes");
+    });
+  }
+  results.refresh = await measure(emulator, async () => {
+    const count = await driver.refresh(workspace);
+    if (count !== o.members) throw new Error(`refresh found ${count} managed members, expected ${o.members}`);
+  });
+  results.delete = await measure(emulator, () => driver.remove(workspace));
+  results.exclusive = await measure(emulator, () => driver.create(exclusiveWorkspace, members, true));
+  if (emulator.memberIds(workspace).length !== 0) throw new Error(`${label}: delete left members behind`);
+  const after = emulator.memberIds(exclusiveWorkspace);
+  if (after.length !== o.members) throw new Error(`${label}: exclusive create left ${after.length} members, expected ${o.members}`);
+  return results;
+}
+
+async function main(): Promise<number> {
+  const o = parseOptions(process.argv.slice(2));
+  const churn = Math.round(o.members / 100);
+  const orgSize = o.members + Math.max(o.unmanaged, churn);
+  const emulator = await startEmulator({ seed: "bench", users: range(0, orgSize), latencyMs: o.latency });
+  const target: Target = { baseUrl: emulator.url, managementKey: emulator.managementKey, concurrency: o.concurrency, batchSize: o.batchSize };
+  const started = performance.now();
+  try {
+    const workload = { batchSize: o.batchSize, pageSize: PAGE_SIZE };
+    const phases: Record<ScenarioName, Phases> = {
+      create: createPhases(o.members, workload),
+      update: updatePhases(churn, churn, workload),
+      diff: [],
+      refresh: refreshPhases(o.members, workload),
+      delete: deletePhases(o.members, workload),
+      exclusive: exclusiveCreatePhases(o.unmanaged, o.members, o.unmanaged, workload),
+    };
+
+    const ours = await oursDriver(target);
+    const sdk = await sdkDriver(target);
+    // Warm both (JIT, module loading, first connections) on a small chain before timing.
+    const warm = { ...o, members: 200, unmanaged: 100 };
+    await runChain(emulator, ours, "warm-ours", warm);
+    await runChain(emulator, sdk, "warm-sdk", warm);
+
+    const oursRuns: Partial<Record<ScenarioName, Measurement>>[] = [];
+    const sdkRuns: Partial<Record<ScenarioName, Measurement>>[] = [];
+    for (let rep = 0; rep < o.repeats; rep++) {
+      // Alternate the order so neither client always runs on a warmer or busier machine.
+      const order = rep % 2 === 0 ? (["ours", "sdk"] as const) : (["sdk", "ours"] as const);
+      for (const which of order) {
+        if (which === "ours") oursRuns.push(await runChain(emulator, ours, `ours-${rep}`, o));
+        else sdkRuns.push(await runChain(emulator, sdk, `sdk-${rep}`, o));
+      }
+    }
+
+    // Naive: measured on a sample and compared per user (a full 10,000 would take minutes).
+    const naive = naiveDriver(target);
+    const naiveWorkspace = emulator.createWorkspace({ slug: "naive-members" }).slug;
+    const sample = range(0, o.naiveSample);
+    const sampleChurn = [...range(churn, o.naiveSample - churn), ...range(o.members, churn)];
+    const naiveCreate = await measure(emulator, () => naive.create(naiveWorkspace, sample, false));
+    const naiveUpdate = await measure(emulator, () => naive.update(naiveWorkspace, sampleChurn));
+    const naiveDelete = await measure(emulator, () => naive.remove(naiveWorkspace));
+    await naive.close();
+    const naivePerUserMs = { create: naiveCreate.wallMs / o.naiveSample, delete: naiveDelete.wallMs / o.naiveSample };
+    const naiveEstimateMs: Partial<Record<ScenarioName, number>> = {
+      create: naiveCreate.wallMs + naivePerUserMs.create * (o.members - o.naiveSample),
+      // The churn is the same 100 + 100 users as ours: measured in full, not sampled.
+      update: naiveUpdate.wallMs,
+      delete: naivePerUserMs.delete * o.members,
+    };
+
+    const sizes = await measureSerializedSizes();
+    const pluginWorkspace = emulator.createWorkspace({ slug: "plugin-members" }).slug;
+    emulator.log.clear();
+    const plugin = await measurePlugin(target, pluginWorkspace, range(0, o.members), o.pluginStarts);
+    const pluginCalls = emulator.log.entries.length;
+    if (emulator.memberIds(pluginWorkspace).length !== o.members) throw new Error("the plugin's create did not add every member");
+
+    const rows: ScenarioRow[] = (Object.keys(phases) as ScenarioName[]).map((name) => {
+      const oursAll = oursRuns.map((run) => run[name]!);
+      const sdkAll = sdkRuns.map((run) => run[name]).filter((m): m is Measurement => m !== undefined);
+      const callCounts = new Set(oursAll.map((m) => m.calls));
+      const roundCount = rounds(phases[name], o.concurrency);
+      const oursMs = median(oursAll.map((m) => m.wallMs));
+      const sdkMs = sdkAll.length > 0 ? median(sdkAll.map((m) => m.wallMs)) : undefined;
+      return {
+        name,
+        calls: Math.max(...callCounts),
+        callsVary: callCounts.size > 1,
+        optimumCalls: optimumCalls(phases[name]),
+        byRoute: oursAll[0]!.byRoute,
+        maxInFlight: Math.max(...oursAll.map((m) => m.maxInFlight)),
+        rounds: roundCount,
+        boundMs: roundCount * o.latency,
+        oursMs,
+        oursOverheadMs: overheadPerCallMs(oursMs, roundCount, o.latency),
+        ...(sdkMs === undefined ? {} : { sdkMs, sdkOverheadMs: overheadPerCallMs(sdkMs, roundCount, o.latency) }),
+        ...(naiveEstimateMs[name] === undefined ? {} : { naiveMs: naiveEstimateMs[name] }),
+      };
+    });
+
+    const checks: Check[] = [];
+    for (const row of rows) {
+      checks.push({ what: `${row.name}: calls / optimum`, value: row.calls === row.optimumCalls && !row.callsVary ? 1 : row.calls / Math.max(1, row.optimumCalls), target: `= ${TARGETS.callsRatio.toFixed(2)}`, ok: row.calls === row.optimumCalls && !row.callsVary });
+      if (row.boundMs > 0) {
+        const ratio = row.oursMs / row.boundMs;
+        checks.push({ what: `${row.name}: wall / latency bound`, value: ratio, target: `<= ${TARGETS.wallVsBound}`, ok: o.concurrency !== 4 || ratio <= TARGETS.wallVsBound });
+      }
+      if (row.sdkMs !== undefined) {
+        const ratio = row.oursMs / row.sdkMs;
+        checks.push({ what: `${row.name}: ours / @openrouter/sdk`, value: ratio, target: `<= ${TARGETS.sdkRatio}`, ok: ratio <= TARGETS.sdkRatio });
+      }
+    }
+    const createRow = rows.find((row) => row.name === "create")!;
+    const naiveSpeedup = createRow.naiveMs! / createRow.oursMs;
+    checks.push({ what: "create: naive / ours", value: naiveSpeedup, target: `>= ${TARGETS.naiveSpeedup}`, ok: naiveSpeedup >= TARGETS.naiveSpeedup });
+    checks.push({ what: "serialized provider, bytes", value: sizes.oursBytes, target: `<= ${TARGETS.serializedBytes}`, ok: sizes.oursBytes <= TARGETS.serializedBytes });
+    const firstCheckMs = median(plugin.coldStarts.map((c) => c.firstCheckMs));
+    checks.push({ what: "plugin: port -> first Check, ms", value: firstCheckMs, target: `<= ${TARGETS.firstCheckMs}`, ok: firstCheckMs <= TARGETS.firstCheckMs });
+    checks.push({ what: "plugin: peak RSS, MiB", value: plugin.create.peakRssBytes / 2 ** 20, target: `<= ${TARGETS.peakRssBytes / 2 ** 20}`, ok: plugin.create.peakRssBytes <= TARGETS.peakRssBytes });
+
+    const environment = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform} ${process.arch}` };
+    const result = {
+      environment,
+      options: o,
+      rows,
+      naive: { sampleUsers: o.naiveSample, concurrency: o.concurrency, createMs: naiveCreate.wallMs, updateMs: naiveUpdate.wallMs, deleteMs: naiveDelete.wallMs, perUserMs: naivePerUserMs, calls: { create: naiveCreate.calls, update: naiveUpdate.calls, delete: naiveDelete.calls } },
+      serialized: sizes,
+      plugin: { ...plugin, createCalls: pluginCalls, firstCheckMedianMs: firstCheckMs, pluginStartMedianMs: median(plugin.coldStarts.map((c) => c.pluginStartMs)) },
+      checks,
+      benchSeconds: (performance.now() - started) / 1000,
+    };
+    process.stdout.write(formatReport(result));
+    const resultsDir = join(__dirname, "results");
+    mkdirSync(resultsDir, { recursive: true });
+    writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(result, null, 2)}\n`);
+    const missed = checks.filter((check) => !check.ok);
+    process.stdout.write(missed.length === 0 ? "\nAll targets met.\n" : `\nMissed ${missed.length} target(s): ${missed.map((m) => m.what).join("; ")}\n`);
+    return missed.length === 0 ? 0 : 1;
+  } finally {
+    await emulator.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(2);
+  },
+);
