@@ -3,10 +3,14 @@
  * against the emulator over real loopback HTTP, called as the plugin calls it.
  * test/workspace-plugin.test.ts covers the same path through Pulumi's real plugin process.
  */
+import { homedir } from "node:os";
+import { resolve } from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 import * as lifecycle from "../provider/workspace-lifecycle";
 import { UNKNOWN } from "../provider/plan";
 import { checkWorkspaceInputs, diffWorkspace, planPatch, sameValue } from "../provider/workspace-inputs";
 import { startEmulator, type Emulator } from "../provider/testing";
+import { WorkspaceProvider } from "../provider/workspace";
 
 type Props = Record<string, unknown>;
 
@@ -302,5 +306,28 @@ describe("delete", () => {
 
   it("passes on a refusal", async () => {
     await expect(lifecycle.remove(emulator.defaultWorkspaceId, {})).rejects.toThrow("Cannot delete the default workspace (403");
+  });
+});
+
+describe("the serialized WorkspaceProvider", () => {
+  it("is small, portable and secret-free: zod, undici and settings load only at call time", async () => {
+    const canary = `sk-or-canary-${process.pid}`;
+    const saved = process.env.OPENROUTER_MANAGEMENT_KEY;
+    process.env.OPENROUTER_MANAGEMENT_KEY = canary;
+    try {
+      const provider = new WorkspaceProvider();
+      // The same call @pulumi/pulumi/dynamic makes for every dynamic resource.
+      const { text, containsSecrets } = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+      expect(containsSecrets).toBe(false);
+      expect(Buffer.byteLength(text)).toBeLessThan(8 * 1024);
+      expect(text).not.toMatch(/zod|undici/i);
+      expect(text).not.toContain(canary);
+      expect(text).not.toContain(resolve(__dirname, ".."));
+      expect(text).not.toContain(homedir());
+      expect(text).toContain("pulumi-openrouter/");
+    } finally {
+      if (saved === undefined) delete process.env.OPENROUTER_MANAGEMENT_KEY;
+      else process.env.OPENROUTER_MANAGEMENT_KEY = saved;
+    }
   });
 });
