@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as openrouter from "pulumi-openrouter";
 
 /** The people in the workspace. Edit the list, then `pulumi preview --diff` names who changes. */
-export const QUICKSTART_USERS = ["user_alice", "user_bob", "user_carol"];
+export const QUICKSTART_USERS = ["user_alice", "user_carol", "user_dave"];
 
 /**
  * The quickstart stack: the members of one workspace. `userIds` defaults to
