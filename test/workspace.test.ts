@@ -245,6 +245,15 @@ describe("update", () => {
     expect(emulator.workspace(id)).toMatchObject({ name: "ML 2", description: "by hand" });
   });
 
+  it("clears a setting set to null, and is then clean", async () => {
+    const { id, outs } = await lifecycle.create(checked({ name: "ML", slug: "ml", description: "old", disabledServerTools: ["web_search"] }));
+    const news = checked({ name: "ML", slug: "ml", description: null, disabledServerTools: null });
+
+    const { outs: after } = await lifecycle.update(id, outs, news);
+    expect(emulator.workspace(id)).toMatchObject({ description: null, disabled_server_tools: null });
+    expect(diffWorkspace(after, news).changes).toBe(false);
+  });
+
   it("sends no request when the program only stops setting an input", async () => {
     const { id, outs } = await lifecycle.create(checked({ name: "ML", slug: "ml", description: "ours" }));
     emulator.log.clear();
