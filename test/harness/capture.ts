@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as ResourceProto from "@pulumi/pulumi/proto/resource_pb";
 import { fromStruct, isSecret, type PropertyMap } from "./struct";
@@ -124,4 +128,45 @@ export function registrationNamed(registrations: Registration[], name: string): 
     throw new Error(`expected one registration named "${name}", found ${found.length} (registered: ${names})`);
   }
   return found[0]!;
+}
+
+/** How {@link captureRegistrationsInProcess} runs the program. */
+export interface ProcessCaptureOptions extends CaptureOptions {
+  /** The program's working directory: its project directory, as under `pulumi up`. */
+  cwd: string;
+}
+
+/**
+ * Runs a program module in a separate, plain Node process (as Pulumi's language host
+ * does) and returns its registrations. The module's default export (or the module itself) is
+ * the program function; `options.config` and the rest apply as in
+ * {@link captureRegistrations}.
+ *
+ * Use it when the serialized `__provider` must be exactly what a user's `pulumi up`
+ * produces: Pulumi's serializer captures modules found in Node's `require.cache` under
+ * `node_modules` *by reference* (a `require()` in the text), and jest's module registry
+ * hides those modules from it, so in-test captures serialize them by value instead.
+ */
+export async function captureRegistrationsInProcess(
+  programPath: string,
+  options: ProcessCaptureOptions,
+): Promise<Registration[]> {
+  const { cwd, ...captureOptions } = options;
+  const scratch = mkdtempSync(join(tmpdir(), "capture-"));
+  try {
+    const requestPath = join(scratch, "request.json");
+    const output = join(scratch, "registrations.json");
+    writeFileSync(requestPath, JSON.stringify({ program: programPath, output, options: captureOptions }));
+    const child = spawnSync(
+      process.execPath,
+      ["--require", require.resolve("tsx/cjs"), join(__dirname, "capture-child.ts"), requestPath],
+      { cwd, encoding: "utf8", env: { ...process.env, PULUMI_CONFIG: undefined } },
+    );
+    if (child.status !== 0) {
+      throw new Error(`program ${programPath} failed (exit ${child.status}):\n${child.stderr}${child.stdout}`);
+    }
+    return JSON.parse(readFileSync(output, "utf8")) as Registration[];
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }

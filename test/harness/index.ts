@@ -9,7 +9,14 @@
  *   state (`./engine`).
  * - `./struct` holds the wire conventions: `Struct` conversion, unknowns, secrets.
  */
-export { captureRegistrations, registrationNamed, type CaptureOptions, type Registration } from "./capture";
+export {
+  captureRegistrations,
+  captureRegistrationsInProcess,
+  registrationNamed,
+  type CaptureOptions,
+  type ProcessCaptureOptions,
+  type Registration,
+} from "./capture";
 export {
   Engine,
   CheckFailedError,

@@ -41,6 +41,11 @@ export interface PluginOptions {
    * through {@link PluginProcess.configure} unless a test says otherwise.
    */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The plugin's entry script. Defaults to {@link DYNAMIC_PROVIDER_PLUGIN}, this checkout's;
+   * a temporary project passes its own `node_modules/@pulumi/pulumi/cmd/dynamic-provider`.
+   */
+  plugin?: string;
   /** How long to wait for the plugin to print its port. Default 20 s. */
   startTimeoutMs?: number;
 }
@@ -122,7 +127,7 @@ export class PluginProcess {
     const env = options.env ?? scrubbedEnvironment();
     // The CLI passes the engine's gRPC address; this plugin only checks that one is there
     // and never dials it (it logs to stderr), so any address does.
-    const child = spawn(process.execPath, [DYNAMIC_PROVIDER_PLUGIN, "127.0.0.1:1"], {
+    const child = spawn(process.execPath, [options.plugin ?? DYNAMIC_PROVIDER_PLUGIN, "127.0.0.1:1"], {
       cwd: options.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],
