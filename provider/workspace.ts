@@ -27,8 +27,11 @@ export interface WorkspaceArgs {
   ioLoggingSamplingRate?: pulumi.Input<number>;
   /** API keys (by numeric id) whose requests are logged; a set. `null` clears it. */
   ioLoggingApiKeyIds?: pulumi.Input<pulumi.Input<number>[] | null>;
+  /** Allow logging in exchange for provider data discounts. */
   isDataDiscountLoggingEnabled?: pulumi.Input<boolean>;
+  /** Broadcast request traces to the configured observability destinations. */
   isObservabilityBroadcastEnabled?: pulumi.Input<boolean>;
+  /** Include request inputs and outputs in the observability broadcast. */
   isObservabilityIoLoggingEnabled?: pulumi.Input<boolean>;
   /** Server tools turned off for this workspace; a set. `null` clears it. */
   disabledServerTools?: pulumi.Input<pulumi.Input<string>[] | null>;
