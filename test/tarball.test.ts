@@ -10,6 +10,7 @@ import {
   type PluginProcess,
   type Registration,
 } from "./harness";
+import { REPO_ROOT } from "./harness/build";
 import { createPackedProject, type PackedProject } from "./harness/project";
 
 // Issue 4: the package as a user installs it. A program in a temporary project imports the
@@ -31,16 +32,25 @@ let project: PackedProject;
 let emulator: Emulator;
 let plugin: PluginProcess;
 let registration: Registration;
+const canary = `sk-or-canary-${process.pid}-${Date.now()}`;
 
 beforeAll(async () => {
   project = await createPackedProject({ file: "index.js", source: PROGRAM });
   emulator = await startEmulator({ seed: "tarball-test", users: ["user_1", "user_2", "user_3"] });
   emulator.createWorkspace({ slug: "installed" });
-  const registrations = await captureRegistrationsInProcess(join(project.dir, "index.js"), {
-    cwd: project.dir,
-    project: "tarball-stack",
-    config: { "team:workspace": "installed" },
-  });
+  // The program's process holds a key in its environment and in stack config, as a
+  // user's `pulumi up` would; neither may reach the serialized provider.
+  process.env.OPENROUTER_MANAGEMENT_KEY = canary;
+  let registrations: Registration[];
+  try {
+    registrations = await captureRegistrationsInProcess(join(project.dir, "index.js"), {
+      cwd: project.dir,
+      project: "tarball-stack",
+      config: { "team:workspace": "installed", "openrouter:managementKey": secret(canary) },
+    });
+  } finally {
+    delete process.env.OPENROUTER_MANAGEMENT_KEY;
+  }
   registration = registrationNamed(registrations, "team");
   plugin = await startPlugin({
     cwd: project.dir,
@@ -57,6 +67,18 @@ afterAll(async () => {
   await plugin?.stop();
   await emulator?.close();
   project?.remove();
+});
+
+it("serializes a small, secret-free provider with no path of this machine", () => {
+  const text = registration.inputs.__provider;
+  expect(typeof text).toBe("string");
+  const bytes = Buffer.byteLength(text as string);
+  console.info(`installed package: ${bytes} bytes serialized`);
+  expect(bytes).toBeLessThan(8 * 1024);
+  expect(text).not.toMatch(/zod|undici/i);
+  expect(text).not.toContain(canary);
+  expect(text).not.toContain(project.dir);
+  expect(text).not.toContain(REPO_ROOT);
 });
 
 it("serializes a provider whose every require() resolves from the user's project", () => {
