@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -294,5 +295,20 @@ describe("members from stack config (the root stack)", () => {
       `members.yaml: no such file in ${process.cwd()}; set "openrouter-members:membersFile" to the members file's path, ` +
         'or declare the members inline in "openrouter-members:workspaces"',
     );
+  });
+});
+
+describe("importing the package", () => {
+  it("loads no YAML parser until a members file is parsed", () => {
+    const script = [
+      'const openrouter = require("./provider/index.ts");',
+      "const yamlLoaded = () => Object.keys(require.cache).some((f) => /node_modules[\\\\/]yaml[\\\\/]/.test(f));",
+      "const before = yamlLoaded();",
+      'openrouter.parseMembersFile("workspaces: {}", "members.yaml");',
+      "process.stdout.write(JSON.stringify({ before, after: yamlLoaded() }));",
+    ].join("\n");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(__dirname, ".."), encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({ before: false, after: true });
   });
 });
