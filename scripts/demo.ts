@@ -72,6 +72,12 @@ export function createStyle(color: boolean): Style {
   return { bold: wrap(1, 22), dim: wrap(2, 22), green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39) };
 }
 
+/** Where the demo writes: `process.stdout`, or anything with `write` (a test's buffer). */
+export interface DemoStream {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
 /** Writes the demo's lines; on a terminal one progress line is rewritten in place. */
 class Output {
   readonly style: Style;
@@ -79,7 +85,7 @@ class Output {
   private lastProgress = "";
 
   constructor(
-    private readonly stream: NodeJS.WriteStream,
+    private readonly stream: DemoStream,
     env: NodeJS.ProcessEnv,
   ) {
     this.style = createStyle(wantsColor(stream.isTTY, env));
@@ -552,9 +558,22 @@ function demoSteps(cast: Cast, researchSeeded: readonly string[]): DemoStep[] {
   ];
 }
 
-/** Runs the demo, writing to `stream`; resolves with the process exit code. */
-export async function runDemo(stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  const out = new Output(stream, env);
+/** Options of {@link runDemo}; the defaults are the command line's. */
+export interface DemoOptions {
+  /** Default `process.stdout`. */
+  output?: DemoStream;
+  /** Read for `NO_COLOR` and `TERM`. Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Called before step `index` (from 0) runs: lets a test change the emulator behind the
+   * demo's back, to prove that the step's checks catch it.
+   */
+  beforeStep?: (index: number, emulator: Emulator) => void;
+}
+
+/** Runs the demo; resolves with the process exit code: 0 when every step matched, else 1. */
+export async function runDemo(options: DemoOptions = {}): Promise<number> {
+  const out = new Output(options.output ?? process.stdout, options.env ?? process.env);
   const { bold, dim, green, red } = out.style;
   const started = performance.now();
   out.line(bold("pulumi-openrouter demo"));
@@ -595,6 +614,7 @@ export async function runDemo(stream: NodeJS.WriteStream = process.stdout, env: 
     const steps = demoSteps(castFor(QUICKSTART_USERS, emulator.memberIds(PLATFORM)), emulator.memberIds(RESEARCH));
     for (const [index, step] of steps.entries()) {
       out.line(bold(`${index + 1}/${steps.length}  ${step.title}`));
+      options.beforeStep?.(index, emulator);
       emulator.log.clear();
       calls.length = 0;
       const stepStarted = performance.now();
