@@ -1,7 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as Lifecycle from "./lifecycle";
-import { loadImplementation } from "./load-implementation";
+import { loadImplementation as importedLoader } from "./load-implementation";
 import type { Membership } from "./types";
+
+// Bound to a local so Pulumi serializes the function itself: in an installed package, an
+// imported module object is serialized as require("pulumi-openrouter/lib/..."), a path the
+// package's `exports` hide (found by test/tarball.test.ts).
+const loadImplementation = importedLoader;
 
 /** The inputs of a {@link WorkspaceMembers} resource. */
 export interface WorkspaceMembersArgs {

@@ -1,6 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { loadImplementation } from "./load-implementation";
+import { loadImplementation as importedLoader } from "./load-implementation";
 import type * as WorkspaceLifecycle from "./workspace-lifecycle";
+
+// Bound to a local so Pulumi serializes the function itself: in an installed package, an
+// imported module object is serialized as require("pulumi-openrouter/lib/..."), a path the
+// package's `exports` hide (found by test/tarball.test.ts).
+const loadImplementation = importedLoader;
 
 /**
  * The inputs of a {@link Workspace} resource: the fields OpenRouter creates a workspace from.
