@@ -12,8 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { setImmediate as nextTurn } from "node:timers/promises";
-import { startEmulator, type Emulator } from "../provider/testing/emulator";
+import { setTimeout as sleep } from "node:timers/promises";
 import {
   createPhases,
   deletePhases,
@@ -27,6 +26,7 @@ import {
 } from "./bounds";
 import { naiveDriver, oursDriver, sdkDriver, type MembersDriver, type Target } from "./drivers";
 import { measurePlugin, measureSerializedSizes } from "./plugin-costs";
+import { startRemoteEmulator, type RemoteEmulator } from "./remote-emulator";
 import { formatReport, type Check, type ScenarioRow } from "./report";
 
 interface Options {
@@ -89,15 +89,19 @@ interface Measurement {
   maxInFlight: number;
 }
 
-async function measure(emulator: Emulator, operation: () => Promise<unknown>): Promise<Measurement> {
-  emulator.log.clear();
+async function measure(emulator: RemoteEmulator, operation: () => Promise<unknown>): Promise<Measurement> {
+  await emulator.clearLog();
   const started = performance.now();
   await operation();
   const wallMs = performance.now() - started;
   // The log records a request when the server has finished answering it, which can be a
-  // turn after the client has read the answer.
-  while (emulator.log.inFlight > 0) await nextTurn();
-  return { wallMs, calls: emulator.log.entries.length, byRoute: emulator.log.countByRoute(), maxInFlight: emulator.log.maxInFlight };
+  // moment after the client has read the answer.
+  let stats = await emulator.logStats();
+  while (stats.inFlight > 0) {
+    await sleep(1);
+    stats = await emulator.logStats();
+  }
+  return { wallMs, calls: stats.calls, byRoute: stats.byRoute, maxInFlight: stats.maxInFlight };
 }
 
 const userId = (index: number): string => `user_${String(index).padStart(6, "0")}`;
@@ -110,7 +114,7 @@ const median = (values: number[]): number => {
 
 /** The scenario chain on fresh workspaces: create, update with churn, no-op diff, refresh, delete, exclusive create. */
 async function runChain(
-  emulator: Emulator,
+  emulator: RemoteEmulator,
   driver: MembersDriver & { diff?(workspace: string, userIds: string[]): Promise<boolean | undefined> },
   label: string,
   o: Options,
@@ -118,9 +122,9 @@ async function runChain(
   const members = range(0, o.members);
   const churn = Math.round(o.members / 100);
   const churned = [...range(churn, o.members - churn), ...range(o.members, churn)];
-  const workspace = emulator.createWorkspace({ slug: `${label}-members` }).slug;
-  const exclusiveWorkspace = emulator.createWorkspace({ slug: `${label}-exclusive` }).slug;
-  emulator.addMembers(exclusiveWorkspace, range(o.members, o.unmanaged));
+  const workspace = await emulator.createWorkspace(`${label}-members`);
+  const exclusiveWorkspace = await emulator.createWorkspace(`${label}-exclusive`);
+  await emulator.addMembers(exclusiveWorkspace, range(o.members, o.unmanaged));
 
   const results: Partial<Record<ScenarioName, Measurement>> = {};
   results.create = await measure(emulator, () => driver.create(workspace, members, false));
@@ -137,9 +141,9 @@ async function runChain(
   });
   results.delete = await measure(emulator, () => driver.remove(workspace));
   results.exclusive = await measure(emulator, () => driver.create(exclusiveWorkspace, members, true));
-  if (emulator.memberIds(workspace).length !== 0) throw new Error(`${label}: delete left members behind`);
-  const after = emulator.memberIds(exclusiveWorkspace);
-  if (after.length !== o.members) throw new Error(`${label}: exclusive create left ${after.length} members, expected ${o.members}`);
+  if ((await emulator.memberCount(workspace)) !== 0) throw new Error(`${label}: delete left members behind`);
+  const after = await emulator.memberCount(exclusiveWorkspace);
+  if (after !== o.members) throw new Error(`${label}: exclusive create left ${after} members, expected ${o.members}`);
   return results;
 }
 
@@ -147,7 +151,7 @@ async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
   const churn = Math.round(o.members / 100);
   const orgSize = o.members + Math.max(o.unmanaged, churn);
-  const emulator = await startEmulator({ seed: "bench", users: range(0, orgSize), latencyMs: o.latency });
+  const emulator = await startRemoteEmulator({ seed: "bench", users: range(0, orgSize), latencyMs: o.latency });
   const target: Target = { baseUrl: emulator.url, managementKey: emulator.managementKey, concurrency: o.concurrency, batchSize: o.batchSize };
   const started = performance.now();
   try {
@@ -181,7 +185,7 @@ async function main(): Promise<number> {
 
     // Naive: measured on a sample and compared per user (a full 10,000 would take minutes).
     const naive = naiveDriver(target);
-    const naiveWorkspace = emulator.createWorkspace({ slug: "naive-members" }).slug;
+    const naiveWorkspace = await emulator.createWorkspace("naive-members");
     const sample = range(0, o.naiveSample);
     const sampleChurn = [...range(churn, o.naiveSample - churn), ...range(o.members, churn)];
     const naiveCreate = await measure(emulator, () => naive.create(naiveWorkspace, sample, false));
@@ -197,11 +201,11 @@ async function main(): Promise<number> {
     };
 
     const sizes = await measureSerializedSizes();
-    const pluginWorkspace = emulator.createWorkspace({ slug: "plugin-members" }).slug;
-    emulator.log.clear();
+    const pluginWorkspace = await emulator.createWorkspace("plugin-members");
+    await emulator.clearLog();
     const plugin = await measurePlugin(target, pluginWorkspace, range(0, o.members), o.pluginStarts);
-    const pluginCalls = emulator.log.entries.length;
-    if (emulator.memberIds(pluginWorkspace).length !== o.members) throw new Error("the plugin's create did not add every member");
+    const pluginCalls = (await emulator.logStats()).calls;
+    if ((await emulator.memberCount(pluginWorkspace)) !== o.members) throw new Error("the plugin's create did not add every member");
 
     const rows: ScenarioRow[] = (Object.keys(phases) as ScenarioName[]).map((name) => {
       const oursAll = oursRuns.map((run) => run[name]!);
