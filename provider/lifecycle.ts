@@ -8,7 +8,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { runBounded } from "./bounded";
-import { OpenRouterClient } from "./client";
+import type { OpenRouterClient } from "./client";
 import { OpenRouterApiError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
@@ -69,8 +69,12 @@ function connect(): { settings: Settings; client: OpenRouterClient } {
   if (cachedClient?.identity !== identity || cachedClient.key !== settings.managementKey) {
     void cachedClient?.client.close();
     const timeouts = settings.timeoutMs === undefined ? undefined : { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs };
+    // Loaded on the first call that needs HTTP: check and diff (a preview, the plugin's
+    // first calls) never pay for undici.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { OpenRouterClient: Client } = require("./client") as typeof import("./client");
     cachedClient = {
-      client: new OpenRouterClient({
+      client: new Client({
         baseUrl: settings.baseUrl,
         managementKey: settings.managementKey,
         retry: settings.retry,
