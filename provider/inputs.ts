@@ -40,7 +40,7 @@ const INVISIBLE_GLOBAL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 /**
  * Validates `news` (the program's inputs as the plugin decoded them) and returns the checked
  * inputs: `workspaceId` as given, `userIds` and `protectedUserIds` as sorted keyed maps
- * `{ "<id>": true }` (absent `protectedUserIds` stays absent), `exclusive` always an explicit
+ * `{ "<id>": true }` (absent or empty `protectedUserIds` is left out), `exclusive` always an explicit
  * boolean, `maxRemovals` only when set. Keys starting with `__` (the runtime's own, such as
  * `__provider`) pass through untouched. Preview unknowns pass through unchanged and never
  * fail. `olds` is not needed: every rule is about the new inputs alone.
@@ -99,7 +99,9 @@ function checkRecord(news: unknown): CheckedInputs {
   const protectedUserIds = given.protectedUserIds;
   if (protectedUserIds !== undefined && protectedUserIds !== null) {
     const set = checkIdSet("protectedUserIds", protectedUserIds, schemas.id);
-    inputs.protectedUserIds = set.value;
+    // An empty set is the same as none; leaving it out keeps check and refresh agreeing
+    // (a refresh hands back no protectedUserIds when there are none).
+    if (!isEmptySet(set.value)) inputs.protectedUserIds = set.value;
     failures.push(...set.failures);
   }
 
@@ -320,4 +322,8 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return `a list of ${value.length} entries`;
   if (typeof value === "object") return "an object";
   return `a ${typeof value}`;
+}
+
+function isEmptySet(value: unknown): boolean {
+  return value !== null && typeof value === "object" && Object.keys(value).length === 0;
 }

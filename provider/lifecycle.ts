@@ -442,7 +442,7 @@ function toCheckedInputs(state: MembersState): Record<string, unknown> {
     workspaceId: state.workspaceId,
     userIds: toIdMap(state.userIds),
     exclusive: state.exclusive,
-    protectedUserIds: toIdMap(state.protectedUserIds),
+    ...(state.protectedUserIds.length === 0 ? {} : { protectedUserIds: toIdMap(state.protectedUserIds) }),
     ...(state.maxRemovals === undefined ? {} : { maxRemovals: state.maxRemovals }),
   };
 }

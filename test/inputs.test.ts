@@ -56,10 +56,14 @@ describe("checkInputs: accepted inputs", () => {
   });
 
   it("survives the plugin's protobuf round trip with every id intact", () => {
-    const { inputs } = checkInputs({}, { ...valid, userIds: ["constructor", "b", "a"], protectedUserIds: [] });
+    const { inputs } = checkInputs({}, { ...valid, userIds: ["constructor", "b", "a"], protectedUserIds: ["toString"] });
     const decoded = Struct.fromJavaScript(inputs as never).toJavaScript();
     expect(decoded.userIds).toEqual({ a: true, b: true, constructor: true });
-    expect(decoded.protectedUserIds).toEqual({});
+    expect(decoded.protectedUserIds).toEqual({ toString: true });
+  });
+
+  it("leaves an empty protectedUserIds out, as a refresh does, so the two never disagree", () => {
+    expect(checkInputs({}, { ...valid, protectedUserIds: [] }).inputs).not.toHaveProperty("protectedUserIds");
   });
 });
 
