@@ -117,7 +117,6 @@ describe("WorkspaceMembers through the plugin, step by step", () => {
       workspaceId: "platform",
       userIds: idMap(["user_1", "user_3"]),
       exclusive: false,
-      protectedUserIds: {},
       __provider: program.inputs.__provider,
     });
     takeRequests();
@@ -196,6 +195,47 @@ describe("a create that fails part-way", () => {
 
     await engine.destroy();
     expect(emulator.memberIds("partial")).toEqual([]);
+  });
+});
+
+describe("guards through the plugin (issue 8)", () => {
+  it("a protected user survives exclusive reconciliation and destroy, and refresh calls it no drift", async () => {
+    const engine = new Engine(plugin);
+    emulator.createWorkspace({ slug: "guarded" });
+    emulator.addMembers("guarded", ["user_4", "user_5"]);
+    const program = await members("guarded-team", {
+      workspaceId: "guarded",
+      userIds: ["user_1"],
+      exclusive: true,
+      protectedUserIds: ["user_5"],
+    });
+
+    await engine.up(program);
+    expect(emulator.memberIds("guarded")).toEqual(["user_1", "user_5"]);
+    expect((await engine.refresh()).map((s) => s.op)).toEqual(["same"]);
+    expect((await engine.preview(program))[0]?.diff?.changes).toBe("none");
+
+    await engine.destroy();
+    expect(emulator.memberIds("guarded")).toEqual(["user_5"]);
+  });
+
+  it("maxRemovals stops an update and a destroy before any request that changes anything", async () => {
+    const engine = new Engine(plugin);
+    emulator.createWorkspace({ slug: "limited" });
+    const all = ["user_1", "user_2", "user_3"];
+    await engine.up(await members("limited-team", { workspaceId: "limited", userIds: all, maxRemovals: 1 }));
+    emulator.log.clear();
+
+    const shrink = await members("limited-team", { workspaceId: "limited", userIds: ["user_1"], maxRemovals: 1 });
+    await expect(engine.up(shrink)).rejects.toThrow(/would remove 2 users, more than maxRemovals \(1\)/);
+    await expect(engine.destroy()).rejects.toThrow(/would remove 3 users, more than maxRemovals \(1\)/);
+    expect(takeRequests()).toEqual([]);
+    expect(emulator.memberIds("limited")).toEqual(all);
+
+    // Raising the limit deliberately lets the destroy through.
+    await engine.up(await members("limited-team", { workspaceId: "limited", userIds: all, maxRemovals: 3 }));
+    await engine.destroy();
+    expect(emulator.memberIds("limited")).toEqual([]);
   });
 });
 
