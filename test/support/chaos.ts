@@ -60,10 +60,10 @@ export const MAX_FAULT_RATE = 0.4;
 /** Runs of `up` allowed once the faults stop. */
 export const MAX_RERUNS = 3;
 
-const desiredSet = fc.oneof(
+const desiredSet: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 6, arbitrary: fc.subarray([...POOL, ...OUTSIDERS, ...ADMINS]) },
   { weight: 1, arbitrary: fc.constant<string[]>([]) },
-  { weight: 1, arbitrary: fc.constant([...POOL]) },
+  { weight: 1, arbitrary: fc.constant<string[]>([...POOL]) },
   { weight: 1, arbitrary: fc.subarray(POOL, { minLength: 12 }) },
 );
 
