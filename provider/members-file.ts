@@ -4,13 +4,16 @@
  *
  * ```yaml
  * workspaces:
- *   platform:                 # the workspace's slug or UUID; also the resource's name
+ *   platform:                 # the workspace's slug or UUID; also the resources' name
  *     users: [user_alice, user_bob]
  *     maxRemovals: 5
  *   ml-research:
  *     exclusive: true
  *     protected: [user_root]
  *     users: [user_carol]
+ *   evals:                    # a workspace this file creates (slug: the key)
+ *     workspace: { name: Evals, defaultTextModel: openai/gpt-4o, protect: true }
+ *     users: [user_dave]
  * ```
  *
  * Every problem is reported at once, each naming the file, the line when the YAML library
@@ -20,6 +23,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Yaml from "yaml";
 import { isUuid } from "./plan";
+import { Workspace, type WorkspaceArgs } from "./workspace";
+import type * as WorkspaceInputs from "./workspace-inputs";
 import { WorkspaceMembers } from "./workspace-members";
 
 /** One workspace's members, as the file declares them. */
@@ -36,6 +41,22 @@ export interface WorkspaceMembersEntry {
   protectedUserIds: string[];
   /** `maxRemovals:`, when given. */
   maxRemovals?: number;
+  /** `workspace:`, when given: the entry creates its workspace instead of naming an existing one. */
+  workspace?: WorkspaceBlock;
+}
+
+/**
+ * A workspace the file creates: an entry's `workspace:` block. The block holds the
+ * `Workspace` resource's inputs (checked by that resource's own rules) and `protect`.
+ */
+export interface WorkspaceBlock {
+  /** The inputs the block sets, with `slug` defaulting to the entry's key. */
+  args: WorkspaceArgs;
+  /**
+   * `protect:`, default `false`: Pulumi's `protect` option on the `Workspace`, so that an
+   * `up` that would delete it (the block or the entry removed, the key renamed) fails instead.
+   */
+  protect: boolean;
 }
 
 /** A validated members file. */
@@ -68,12 +89,13 @@ export class MembersFileError extends Error {
 }
 
 /**
- * The keys a workspace entry may hold, each checked in `validateEntry`. A new key (issue 7's
- * `create:` block that declares the workspace itself) is one more name here, one more check
- * there, and one more field on {@link WorkspaceMembersEntry}.
+ * The keys a workspace entry may hold, each checked in `validateEntry`. A new key is one more
+ * name here, one more check there, and one more field on {@link WorkspaceMembersEntry}.
  */
-const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId"] as const;
+const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace"] as const;
 const TOP_LEVEL_KEYS = ["workspaces"] as const;
+/** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
+const PROTECT_KEY = "protect";
 
 const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
@@ -169,31 +191,53 @@ export function loadMembersFromConfig(config: MembersConfig): MembersFile {
   return loadMembersFile(membersFile ?? DEFAULT_MEMBERS_FILE);
 }
 
-/** How {@link declareMembers} creates the resources. */
+/** How {@link declareWorkspaces} and {@link declareMembers} create the resources. */
 export interface DeclareMembersOptions {
   /**
-   * The workspace each entry's resource points at; defaults to the entry's `workspaceId`.
-   * A program that also creates the workspace passes its id output here.
+   * The workspace each entry's `WorkspaceMembers` points at, for entries without a
+   * `workspace:` block; defaults to the entry's `workspaceId`. An entry with the block always
+   * points at the workspace it creates.
    */
   workspaceIdFor?: (entry: WorkspaceMembersEntry) => pulumi.Input<string>;
-  /** Options for every resource (a provider-wide `protect`, a parent component, ...). */
+  /**
+   * Options for every resource (a provider-wide `protect`, a parent component, ...). A
+   * block's `protect: true` protects its `Workspace` whatever these say.
+   */
   resourceOptions?: pulumi.CustomResourceOptions;
 }
 
+/** The resources {@link declareWorkspaces} declared, by entry key. */
+export interface DeclaredWorkspaces {
+  /** One per entry with a `workspace:` block. */
+  workspaces: Record<string, Workspace>;
+  /** One per entry. */
+  members: Record<string, WorkspaceMembers>;
+}
+
 /**
- * Declares one {@link WorkspaceMembers} per entry, named by the entry's key. Returns them by
- * key, for stack outputs.
+ * Declares what the file says: a {@link Workspace} for each entry with a `workspace:` block,
+ * and one {@link WorkspaceMembers} per entry, all named by the entry's key. The members of a
+ * created workspace take its `id` as their `workspaceId`, so they depend on it: created after
+ * it, deleted before it, and previewed while its id is still unknown.
  */
-export function declareMembers(
-  file: MembersFile,
-  options: DeclareMembersOptions = {},
-): Record<string, WorkspaceMembers> {
-  const resources: Record<string, WorkspaceMembers> = {};
+export function declareWorkspaces(file: MembersFile, options: DeclareMembersOptions = {}): DeclaredWorkspaces {
+  const declared: DeclaredWorkspaces = { workspaces: {}, members: {} };
   for (const entry of file.workspaces) {
-    resources[entry.key] = new WorkspaceMembers(
+    let workspaceId: pulumi.Input<string>;
+    if (entry.workspace) {
+      const workspace = new Workspace(entry.key, entry.workspace.args, {
+        ...options.resourceOptions,
+        protect: entry.workspace.protect || options.resourceOptions?.protect,
+      });
+      declared.workspaces[entry.key] = workspace;
+      workspaceId = workspace.id;
+    } else {
+      workspaceId = options.workspaceIdFor?.(entry) ?? entry.workspaceId;
+    }
+    declared.members[entry.key] = new WorkspaceMembers(
       entry.key,
       {
-        workspaceId: options.workspaceIdFor?.(entry) ?? entry.workspaceId,
+        workspaceId,
         userIds: entry.userIds,
         exclusive: entry.exclusive,
         protectedUserIds: entry.protectedUserIds.length > 0 ? entry.protectedUserIds : undefined,
@@ -202,7 +246,18 @@ export function declareMembers(
       options.resourceOptions,
     );
   }
-  return resources;
+  return declared;
+}
+
+/**
+ * {@link declareWorkspaces}, returning the `WorkspaceMembers` by key (for stack outputs). The
+ * workspaces of entries with a `workspace:` block are declared too.
+ */
+export function declareMembers(
+  file: MembersFile,
+  options: DeclareMembersOptions = {},
+): Record<string, WorkspaceMembers> {
+  return declareWorkspaces(file, options).members;
 }
 
 type Segments = readonly (string | number)[];
@@ -241,7 +296,7 @@ function validate(value: unknown, source: string, lineOf: (segments: Segments) =
     const earlier = keyByWorkspace.get(target);
     if (earlier !== undefined) {
       report(
-        entry.workspaceId === key ? at : [...at, "workspaceId"],
+        entry.workspaceId === key ? at : entry.workspace ? [...at, "workspace", "slug"] : [...at, "workspaceId"],
         `workspace ${quote(entry.workspaceId)} is already declared by ${formatPath(["workspaces", earlier])}; ` +
           "list its users in one entry",
       );
@@ -269,15 +324,28 @@ function validateEntry(
   }
 
   let workspaceId = key;
-  if (raw.workspaceId !== undefined) {
-    if (typeof raw.workspaceId !== "string") {
-      report([...at, "workspaceId"], `must be a workspace slug or UUID, got ${describe(raw.workspaceId)}`);
-    } else {
-      workspaceId = raw.workspaceId;
+  let workspace: WorkspaceBlock | undefined;
+  if (raw.workspace !== undefined) {
+    if (raw.workspaceId !== undefined) {
+      report(
+        [...at, "workspaceId"],
+        'names an existing workspace, but "workspace:" creates one; drop workspaceId ' +
+          '(a "slug:" in the block gives the new workspace a slug other than the key)',
+      );
     }
+    workspace = validateWorkspaceBlock(key, raw.workspace, [...at, "workspace"], report);
+    if (workspace) workspaceId = workspace.args.slug as string;
+  } else {
+    if (raw.workspaceId !== undefined) {
+      if (typeof raw.workspaceId !== "string") {
+        report([...at, "workspaceId"], `must be a workspace slug or UUID, got ${describe(raw.workspaceId)}`);
+      } else {
+        workspaceId = raw.workspaceId;
+      }
+    }
+    const workspaceProblem = workspaceIdProblem(workspaceId);
+    if (workspaceProblem) report(raw.workspaceId === undefined ? at : [...at, "workspaceId"], workspaceProblem);
   }
-  const workspaceProblem = workspaceIdProblem(workspaceId);
-  if (workspaceProblem) report(raw.workspaceId === undefined ? at : [...at, "workspaceId"], workspaceProblem);
 
   let userIds: string[] = [];
   if (!("users" in raw)) {
@@ -312,7 +380,79 @@ function validateEntry(
     exclusive,
     protectedUserIds,
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
+    ...(workspace === undefined ? {} : { workspace }),
   };
+}
+
+/**
+ * Checks a `workspace:` block by the `Workspace` resource's own rules (its `check`), so the
+ * file refuses exactly what a preview would, and names the line. `slug` defaults to `key`.
+ */
+function validateWorkspaceBlock(key: string, raw: unknown, at: Segments, report: Report): WorkspaceBlock | undefined {
+  if (!isPlainObject(raw)) {
+    report(at, `must be a mapping of the new workspace's settings, with at least "name:", got ${describe(raw)}`);
+    return undefined;
+  }
+  // Required here, not at the top: the rules are zod schemas, and programs whose file
+  // creates no workspace never load zod.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when used
+  const { WORKSPACE_INPUTS, checkWorkspaceInputs } = require("./workspace-inputs") as typeof WorkspaceInputs;
+  const allowed: readonly string[] = [...WORKSPACE_INPUTS, PROTECT_KEY];
+  let valid = true;
+  const given: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(raw)) {
+    if (!allowed.includes(field)) {
+      report([...at, field], unknownKey(field, allowed));
+      valid = false;
+    } else if (field !== PROTECT_KEY) {
+      given[field] = value;
+    }
+  }
+  const slugFromKey = !("slug" in raw);
+  if (slugFromKey) given.slug = key;
+
+  const { inputs, failures } = checkWorkspaceInputs(given);
+  for (const failure of failures) {
+    valid = false;
+    if (failure.property === "slug" && slugFromKey) {
+      // The key is the slug: report the key, keeping "slug" in the message to say why.
+      report(at.slice(0, -1), failure.reason);
+    } else {
+      reportAtField(at, failure.property, failure.reason, report);
+    }
+  }
+  if (typeof inputs.slug === "string" && isUuid(inputs.slug)) {
+    report(
+      slugFromKey ? at.slice(0, -1) : [...at, "slug"],
+      `a workspace created here is named by a slug (e.g. "ml-research"), not a UUID: ${quote(inputs.slug)}`,
+    );
+    valid = false;
+  }
+
+  let protect = false;
+  if (raw[PROTECT_KEY] !== undefined) {
+    if (typeof raw[PROTECT_KEY] !== "boolean") {
+      report([...at, PROTECT_KEY], `must be true or false, got ${describe(raw[PROTECT_KEY])}`);
+      valid = false;
+    } else {
+      protect = raw[PROTECT_KEY];
+    }
+  }
+  return valid ? { args: inputs as unknown as WorkspaceArgs, protect } : undefined;
+}
+
+/**
+ * Reports a `Workspace` check failure at its field. Its reason starts with the field and any
+ * list index (`disabledServerTools[1] must not be blank, ...`); those go into the path.
+ */
+function reportAtField(at: Segments, field: string, reason: string, report: Report): void {
+  const match = /^(\w+)((?:\[\d+\])*) (.+)$/s.exec(reason);
+  if (!match || match[1] !== field) {
+    report([...at, field], reason);
+    return;
+  }
+  const indices = [...match[2]!.matchAll(/\[(\d+)\]/g)].map((index) => Number(index[1]));
+  report([...at, field, ...indices], match[3]!);
 }
 
 function validateIdList(
@@ -369,7 +509,13 @@ function workspaceIdProblem(value: string): string | undefined {
 }
 
 function unknownKey(key: string, known: readonly string[]): string {
-  const near = known.find((candidate) => candidate.toLowerCase() === key.toLowerCase() || editDistance(candidate, key) <= 2);
+  const near =
+    known.find((candidate) => candidate.toLowerCase() === key.toLowerCase()) ??
+    // The closest within two edits: "workspaces" is "workspace" mistyped, not "workspaceId".
+    known
+      .map((candidate) => ({ candidate, distance: editDistance(candidate, key) }))
+      .filter(({ distance }) => distance <= 2)
+      .sort((a, b) => a.distance - b.distance)[0]?.candidate;
   const suggestion = near ? `did you mean "${near}"? ` : "";
   return `unknown key ${quote(key)} (${suggestion}allowed: ${known.join(", ")})`;
 }
