@@ -32,12 +32,15 @@ export {
   validateMembers,
   loadMembersFromConfig,
   declareMembers,
+  declareWorkspaces,
   MembersFileError,
 } from "./members-file";
 export type {
   MembersFile,
   WorkspaceMembersEntry,
+  WorkspaceBlock,
   MembersFileProblem,
   DeclareMembersOptions,
+  DeclaredWorkspaces,
   MembersConfig,
 } from "./members-file";

@@ -163,8 +163,8 @@ describe("every problem names the file, the line, the workspace and the entry", 
     );
     expect(message.split("\n")).toEqual([
       'members.yaml:1: workspace: unknown key "workspace" (did you mean "workspaces"? allowed: workspaces)',
-      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds" (did you mean "users"? allowed: users, exclusive, protected, maxRemovals, workspaceId)',
-      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals" (did you mean "maxRemovals"? allowed: users, exclusive, protected, maxRemovals, workspaceId)',
+      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds" (did you mean "users"? allowed: users, exclusive, protected, maxRemovals, workspaceId, workspace)',
+      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals" (did you mean "maxRemovals"? allowed: users, exclusive, protected, maxRemovals, workspaceId, workspace)',
     ]);
   });
 
@@ -256,6 +256,160 @@ describe("every problem names the file, the line, the workspace and the entry", 
   });
 });
 
+describe("a workspace: block creates the workspace (issue 7)", () => {
+  it("takes the Workspace's inputs and protect, with the slug from the key unless the block sets one", () => {
+    const file = parseMembersFile(
+      yamlLines(
+        "workspaces:",
+        "  evals:",
+        "    workspace:",
+        "      name: Evals",
+        "      description: Model evaluations",
+        "      defaultTextModel: openai/gpt-4o",
+        "      disabledServerTools: [web_search]",
+        "      protect: true",
+        "    users: [user_dave]",
+        "  ml-team:",
+        "    workspace: { name: ML, slug: ml-research }",
+        "    exclusive: true",
+        "    users: []",
+      ),
+      "members.yaml",
+    );
+    expect(file.workspaces).toEqual([
+      {
+        key: "evals",
+        workspaceId: "evals",
+        userIds: ["user_dave"],
+        exclusive: false,
+        protectedUserIds: [],
+        workspace: {
+          args: {
+            name: "Evals",
+            slug: "evals",
+            description: "Model evaluations",
+            defaultTextModel: "openai/gpt-4o",
+            disabledServerTools: ["web_search"],
+          },
+          protect: true,
+        },
+      },
+      {
+        key: "ml-team",
+        workspaceId: "ml-research",
+        userIds: [],
+        exclusive: true,
+        protectedUserIds: [],
+        workspace: { args: { name: "ML", slug: "ml-research" }, protect: false },
+      },
+    ]);
+  });
+
+  it("refuses what the Workspace resource's check refuses, at the field's line, plus a bad protect", () => {
+    const { message } = problemsOf(() =>
+      parseMembersFile(
+        yamlLines(
+          "workspaces:",
+          "  evals:",
+          "    users: []",
+          "    workspace:",
+          "      description: no name",
+          "      defaultTextModel: \"  \"",
+          "      ioLoggingSamplingRate: 5",
+          "      disabledServerTools: [web_search, \"\"]",
+          "      protect: yes",
+          "      descripton: typo",
+        ),
+        "members.yaml",
+      ),
+    );
+    expect(message.split("\n")).toEqual([
+      'members.yaml:10: workspaces.evals.workspace.descripton: unknown key "descripton" (did you mean "description"? allowed: ' +
+        "name, slug, description, defaultTextModel, defaultImageModel, defaultProviderSort, ioLoggingSamplingRate, " +
+        "ioLoggingApiKeyIds, isDataDiscountLoggingEnabled, isObservabilityBroadcastEnabled, isObservabilityIoLoggingEnabled, " +
+        "disabledServerTools, protect)",
+      // No "name:" in the block: the line is the block's.
+      "members.yaml:4: workspaces.evals.workspace.name: is required",
+      'members.yaml:6: workspaces.evals.workspace.defaultTextModel: must not be blank, got the string "  "',
+      "members.yaml:7: workspaces.evals.workspace.ioLoggingSamplingRate: must be from 0.0001 to 1, got 5",
+      'members.yaml:8: workspaces.evals.workspace.disabledServerTools[1]: must not be blank, got the string ""',
+      'members.yaml:9: workspaces.evals.workspace.protect: must be true or false, got string "yes"',
+    ]);
+  });
+
+  it("refuses a key or slug the Workspace would refuse, a UUID, workspaceId beside the block, and a block that is no mapping", () => {
+    const { message } = problemsOf(() =>
+      parseMembersFile(
+        yamlLines(
+          "workspaces:",
+          "  Evals Team:",
+          "    workspace: { name: Evals }",
+          "    users: []",
+          "  label:",
+          "    workspace: { name: Label, slug: Not_A_Slug }",
+          "    users: []",
+          "  7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01:",
+          "    workspace: { name: Id }",
+          "    users: []",
+          "  ops:",
+          "    workspaceId: ops",
+          "    workspace: { name: Ops }",
+          "    users: []",
+          "  billing:",
+          "    workspace: Billing",
+          "    users: []",
+        ),
+        "members.yaml",
+      ),
+    );
+    expect(message.split("\n")).toEqual([
+      'members.yaml:2: workspaces["Evals Team"]: slug must be lowercase letters and digits in segments joined by single hyphens, ' +
+        'e.g. "ml-platform", got the string "Evals Team"',
+      'members.yaml:6: workspaces.label.workspace.slug: must be lowercase letters and digits in segments joined by single hyphens, ' +
+        'e.g. "ml-platform", got the string "Not_A_Slug"',
+      'members.yaml:8: workspaces.7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01: a workspace created here is named by a slug (e.g. "ml-research"), ' +
+        'not a UUID: "7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01"',
+      'members.yaml:12: workspaces.ops.workspaceId: names an existing workspace, but "workspace:" creates one; drop workspaceId ' +
+        '(a "slug:" in the block gives the new workspace a slug other than the key)',
+      'members.yaml:16: workspaces.billing.workspace: must be a mapping of the new workspace\'s settings, with at least "name:", got string "Billing"',
+    ]);
+  });
+
+  it("refuses an entry for the workspace another entry creates, and suggests workspace for workspaces", () => {
+    const { message } = problemsOf(() =>
+      parseMembersFile(
+        yamlLines(
+          "workspaces:",
+          "  evals:",
+          "    users: [user_dave]",
+          "  evals-team:",
+          "    workspace: { name: Evals, slug: evals }",
+          "    users: []",
+          "  ops:",
+          "    workspaces: { name: Ops }",
+          "    users: []",
+        ),
+        "members.yaml",
+      ),
+    );
+    expect(message.split("\n")).toEqual([
+      'members.yaml:5: workspaces.evals-team.workspace.slug: workspace "evals" is already declared by workspaces.evals; list its users in one entry',
+      'members.yaml:8: workspaces.ops.workspaces: unknown key "workspaces" (did you mean "workspace"? ' +
+        "allowed: users, exclusive, protected, maxRemovals, workspaceId, workspace)",
+    ]);
+  });
+
+  it("is checked the same way in stack config", () => {
+    expect(
+      problemsOf(() => validateMembers({ workspaces: { evals: { users: [], workspace: { name: "Evals", slug: "" } } } }, "stack config x"))
+        .message,
+    ).toBe(
+      'stack config x: workspaces.evals.workspace.slug: must be lowercase letters and digits in segments joined by single hyphens, ' +
+        'e.g. "ml-platform", got the string ""',
+    );
+  });
+});
+
 describe("members from stack config (the root stack)", () => {
   /** Stack config as `pulumi.Config` presents it: structured values as parsed JSON. */
   const stackConfig = (values: Record<string, unknown>) => ({
@@ -299,16 +453,23 @@ describe("members from stack config (the root stack)", () => {
 });
 
 describe("importing the package", () => {
-  it("loads no YAML parser until a members file is parsed", () => {
+  it("loads no YAML parser until a members file is parsed, and no zod until a file creates a workspace", () => {
     const script = [
       'const openrouter = require("./provider/index.ts");',
-      "const yamlLoaded = () => Object.keys(require.cache).some((f) => /node_modules[\\\\/]yaml[\\\\/]/.test(f));",
-      "const before = yamlLoaded();",
-      'openrouter.parseMembersFile("workspaces: {}", "members.yaml");',
-      "process.stdout.write(JSON.stringify({ before, after: yamlLoaded() }));",
+      'const loaded = (name) => Object.keys(require.cache).some((f) => f.replace(/\\\\/g, "/").includes(`node_modules/${name}/`));',
+      "const steps = [{ yaml: loaded(\"yaml\"), zod: loaded(\"zod\") }];",
+      'openrouter.parseMembersFile("workspaces: {platform: {users: []}}", "members.yaml");',
+      "steps.push({ yaml: loaded(\"yaml\"), zod: loaded(\"zod\") });",
+      'openrouter.parseMembersFile("workspaces: {evals: {users: [], workspace: {name: Evals}}}", "members.yaml");',
+      "steps.push({ yaml: loaded(\"yaml\"), zod: loaded(\"zod\") });",
+      "process.stdout.write(JSON.stringify(steps));",
     ].join("\n");
     const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(__dirname, ".."), encoding: "utf8" });
     expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual({ before: false, after: true });
+    expect(JSON.parse(run.stdout)).toEqual([
+      { yaml: false, zod: false },
+      { yaml: true, zod: false },
+      { yaml: true, zod: true },
+    ]);
   });
 });
