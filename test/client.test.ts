@@ -456,7 +456,7 @@ describe("routes against the emulator (openrouter-api.md, Routes)", () => {
   });
   beforeEach(() => {
     emulator.faults.clear();
-    emulator.configure({ pageSizeCap: null });
+    emulator.configure({ pageSizeCap: null, latencyMs: 0 });
     emulator.log.clear();
   });
 
