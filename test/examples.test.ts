@@ -6,13 +6,23 @@ import { gitops } from "../examples/gitops/program";
 import { QUICKSTART_USERS, quickstart } from "../examples/quickstart/program";
 import { MembersFileError } from "../provider/members-file";
 import { seedDemoOrganization, startEmulator, type Emulator } from "../provider/testing";
-import { Engine, captureRegistrations, secret, startPlugin, type PluginProcess, type Registration } from "./harness";
+import {
+  Engine,
+  UNKNOWN,
+  captureRegistrations,
+  registrationNamed,
+  secret,
+  startPlugin,
+  type PluginProcess,
+  type Registration,
+} from "./harness";
 import { REPO_ROOT, ensureBuilt } from "./harness/build";
 
 // Issue 4: every example stack runs as a program (what it registers) and through Pulumi's
 // real dynamic-provider plugin against the emulator's demo organization (what it does).
 
 const MEMBERS_TYPE = "pulumi-nodejs:dynamic/openrouter:WorkspaceMembers";
+const WORKSPACE_TYPE = "pulumi-nodejs:dynamic/openrouter:Workspace";
 const GITOPS_MEMBERS_FILE = join(REPO_ROOT, "examples", "gitops", "members.yaml");
 
 /** The inputs of each WorkspaceMembers a program registered, by resource name, without `__provider`. */
@@ -25,6 +35,25 @@ function membersInputs(registrations: Registration[]): Record<string, Record<str
   }
   return found;
 }
+
+/** The inputs of each Workspace a program registered, by resource name, without `__provider`. */
+function workspaceInputs(registrations: Registration[]): Record<string, Record<string, unknown>> {
+  const found: Record<string, Record<string, unknown>> = {};
+  for (const registration of registrations.filter((r) => r.type === WORKSPACE_TYPE)) {
+    const { __provider: provider, ...inputs } = registration.inputs;
+    expect(typeof provider).toBe("string");
+    found[registration.name] = inputs;
+  }
+  return found;
+}
+
+/** The gitops example's Workspace, as its members file declares it. */
+const GITOPS_WORKSPACE = {
+  name: "Demo Evals",
+  slug: "demo-evals",
+  description: "Model evaluations, created from members.yaml",
+  defaultTextModel: "openai/gpt-4o",
+};
 
 describe("what each example registers", () => {
   it("quickstart: one additive resource on the demo workspace, or the configured one", async () => {
@@ -42,8 +71,9 @@ describe("what each example registers", () => {
     });
   });
 
-  it("gitops: one resource per workspace in members.yaml, named by its key", async () => {
+  it("gitops: members per entry of members.yaml, named by its key; the entry with a workspace: block creates it and points at its id", async () => {
     const registrations = await captureRegistrations(() => void gitops(GITOPS_MEMBERS_FILE), { project: "openrouter-gitops" });
+    expect(workspaceInputs(registrations)).toEqual({ "demo-evals": GITOPS_WORKSPACE });
     expect(membersInputs(registrations)).toEqual({
       "demo-platform": {
         workspaceId: "demo-platform",
@@ -52,6 +82,8 @@ describe("what each example registers", () => {
         maxRemovals: 3,
       },
       "demo-research": { workspaceId: "demo-research", userIds: ["user_carol", "user_heidi"], exclusive: false, maxRemovals: 3 },
+      // The id the mocks gave the Workspace: the members take its output, so they depend on it.
+      "demo-evals": { workspaceId: "demo-evals-id", userIds: ["user_dave", "user_grace"], exclusive: false, maxRemovals: 3 },
     });
   });
 
@@ -101,7 +133,9 @@ describe("what each example registers", () => {
 
   it("root stack: the members file named in stack config", async () => {
     const registrations = await runRootProgram({ "openrouter-members:membersFile": GITOPS_MEMBERS_FILE });
-    expect(Object.keys(membersInputs(registrations)).sort()).toEqual(["demo-platform", "demo-research"]);
+    expect(Object.keys(membersInputs(registrations)).sort()).toEqual(["demo-evals", "demo-platform", "demo-research"]);
+    expect(workspaceInputs(registrations)).toEqual({ "demo-evals": GITOPS_WORKSPACE });
+    expect(membersInputs(registrations)["demo-evals"]?.workspaceId).toBe("demo-evals-id");
     expect(membersInputs(registrations)["demo-research"]).toEqual({
       workspaceId: "demo-research",
       userIds: ["user_carol", "user_heidi"],
@@ -162,15 +196,41 @@ describe("each example through the plugin against the emulator's demo organizati
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
   });
 
-  it("gitops: up fills both workspaces from members.yaml; destroy takes the listed users out", async () => {
+  it("gitops: preview with the new workspace's id unknown; up creates it, fills it and the existing two; destroy takes the members out, then deletes it", async () => {
     const engine = new Engine(plugin);
     const registrations = await captureRegistrations(() => void gitops(GITOPS_MEMBERS_FILE), { project: "openrouter-gitops" });
+    const evals = registrationNamed(registrations.filter((r) => r.type === WORKSPACE_TYPE), "demo-evals");
+    // What the engine sends before the workspace exists (a preview), and once it does (the
+    // program's `ws.id` resolved to the UUID the plugin's create returned).
+    const withEvalsId = (id: string) =>
+      registrations.map((r) => (r.inputs.workspaceId === "demo-evals-id" ? { ...r, inputs: { ...r.inputs, workspaceId: id } } : r));
+    emulator.log.clear();
 
-    expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["create", "create"]);
+    expect((await engine.preview(withEvalsId(UNKNOWN))).map((step) => step.op)).toEqual(["create", "create", "create", "create"]);
+    expect(emulator.log.entries).toEqual([]);
+
+    expect((await engine.up(evals)).map((step) => step.op)).toEqual(["create"]);
+    const uuid = engine.state(evals.urn).id;
+    expect(emulator.workspace("demo-evals")).toMatchObject({ id: uuid, name: "Demo Evals", default_text_model: "openai/gpt-4o" });
+    const steps = await engine.up(withEvalsId(uuid));
+    expect(Object.fromEntries(steps.map((step) => [step.urn.split(":").slice(-3).join(":"), step.op]))).toEqual({
+      "Workspace::demo-evals": "same",
+      "WorkspaceMembers::demo-evals": "create",
+      "WorkspaceMembers::demo-platform": "create",
+      "WorkspaceMembers::demo-research": "create",
+    });
     expect(emulator.memberIds("demo-platform")).toEqual(["user_alice", "user_bob", "user_erin", "user_frank", "user_grace"]);
     expect(emulator.memberIds("demo-research")).toEqual(["user_carol", "user_heidi"]);
+    expect(emulator.memberIds(uuid)).toEqual(["user_dave", "user_grace"]);
 
+    emulator.log.clear();
     await engine.destroy();
+    // On the new workspace: its members removed, then the workspace deleted.
+    expect(emulator.log.entries.filter((entry) => entry.path.includes(uuid)).map((entry) => `${entry.route} ${entry.status}`)).toEqual([
+      "POST /workspaces/:id/members/remove 200",
+      "DELETE /workspaces/:id 200",
+    ]);
+    expect(emulator.workspace("demo-evals")).toBeUndefined();
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
     expect(emulator.memberIds("demo-research")).toEqual([]);
   });

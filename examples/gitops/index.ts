@@ -2,4 +2,4 @@ import * as pulumi from "@pulumi/pulumi";
 import { gitops } from "./program";
 
 const config = new pulumi.Config();
-export const { members } = gitops(config.get("membersFile") ?? "members.yaml");
+export const { members, workspaceIds } = gitops(config.get("membersFile") ?? "members.yaml");

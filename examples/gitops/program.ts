@@ -2,18 +2,21 @@ import * as pulumi from "@pulumi/pulumi";
 import * as openrouter from "pulumi-openrouter";
 
 /**
- * The gitops stack: one `WorkspaceMembers` per workspace in the members file. An invalid
- * file fails the preview with every problem named by file, line and entry, before any
- * resource is registered.
+ * The gitops stack: a `Workspace` for each entry of the members file with a `workspace:`
+ * block, and one `WorkspaceMembers` per entry. An invalid file fails the preview with every
+ * problem named by file, line and entry, before any resource is registered.
  *
  * @param membersFile the YAML file; relative paths resolve from the working directory,
  *   which the Pulumi CLI sets to this project's directory.
  */
 export function gitops(membersFile: string) {
   const file = openrouter.loadMembersFile(membersFile);
-  const resources = openrouter.declareMembers(file);
-  // One stack output per workspace: the sorted ids of the users this stack manages there.
+  const declared = openrouter.declareWorkspaces(file);
+  // Per entry: the sorted ids of the users this stack manages there.
   const members: Record<string, pulumi.Output<string[]>> = {};
-  for (const [key, resource] of Object.entries(resources)) members[key] = resource.userIds;
-  return { members };
+  for (const [key, resource] of Object.entries(declared.members)) members[key] = resource.userIds;
+  // Per entry with a `workspace:` block: the UUID of the workspace this stack created.
+  const workspaceIds: Record<string, pulumi.Output<string>> = {};
+  for (const [key, workspace] of Object.entries(declared.workspaces)) workspaceIds[key] = workspace.id;
+  return { members, workspaceIds };
 }
