@@ -8,6 +8,7 @@
  * soaks). Every property is checked after every step, failed or not; a violation throws a
  * {@link ChaosViolation} naming the property, the step and the sets involved.
  */
+import { inspect } from "node:util";
 import fc from "fast-check";
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Lifecycle from "../../provider/lifecycle";
@@ -45,9 +46,13 @@ export interface ChaosHistory {
 
 /** Limits of the client under chaos: short, so a stall costs a fraction of a second. */
 export const CHAOS_CLIENT = {
-  timeoutMs: 100,
-  /** A stall holds a request well past the timeout; the emulator then applies nothing. */
-  stallMs: 300,
+  timeoutMs: 150,
+  /**
+   * A stall holds a request well past the timeout (undici checks its timeouts on a coarse
+   * clock and fires them up to ~1 s late), so the client has always given up when the stall
+   * ends, and the emulator then applies nothing.
+   */
+  stallMs: 1600,
   latencyMs: 20,
   maxAttempts: 3,
   maxRetryWaitMs: 500,
@@ -97,6 +102,8 @@ export interface HistoryReport {
   /** Requests made while faults were on, and how many of them met one. */
   requests: number;
   faultedRequests: number;
+  /** Requests the client gave up on (a stall past its timeout). */
+  timeouts: number;
   /** Every error the provider threw, for the secret scan. */
   errors: unknown[];
   /** Every state recorded, for the secret scan. */
@@ -129,6 +136,7 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     rerunsToConverge: 0,
     requests: 0,
     faultedRequests: 0,
+    timeouts: 0,
     errors: [],
     states: [],
   };
@@ -171,6 +179,7 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     const underFaults = emulator.log.entries;
     report.requests = underFaults.length;
     report.faultedRequests = underFaults.filter((e) => e.fault?.startsWith("random:") === true).length;
+    report.timeouts = underFaults.filter((e) => e.clientAborted).length;
     await configureLifecycle(lifecycle, emulator, history, 10_000);
     const last = history.steps[history.steps.length - 1]!;
     let converged = false;
@@ -244,10 +253,16 @@ async function runUp(
       throw new ChaosViolation("a failure is an Error with a message", where, { error: String(error) });
     }
     if (error.name === "ChaosViolation" || error.name === "ModelCheckError") throw error;
+    if (inspect(error, { depth: 10, showHidden: true }).includes(ctx.emulator.managementKey)) {
+      throw new ChaosViolation("no error names the management key", where, { error: error.message });
+    }
   }
   const after = ctx.members();
   const state = ctx.model.state;
-  if (state !== undefined) report.states.push(state);
+  if (state !== undefined) {
+    report.states.push(state);
+    if (JSON.stringify(state).includes(ctx.emulator.managementKey)) throw new ChaosViolation("no state holds the management key", where, {});
+  }
   checkStep(ctx, { where, step, before, after, recordedBefore, state });
   return failed;
 }
@@ -380,6 +395,7 @@ export interface ChaosFigures {
   maxRerunsToConverge: number;
   requests: number;
   faultedRequests: number;
+  timeouts: number;
   /** Faulted requests over all requests made while faults were on. */
   observedFaultRate: number;
 }
@@ -395,8 +411,66 @@ export function addToFigures(figures: ChaosFigures, report: HistoryReport): Chao
     maxRerunsToConverge: Math.max(figures.maxRerunsToConverge, report.rerunsToConverge),
     requests,
     faultedRequests,
+    timeouts: figures.timeouts + report.timeouts,
     observedFaultRate: requests === 0 ? 0 : faultedRequests / requests,
   };
+}
+
+/** The first history that broke a property. */
+export interface ChaosFailure {
+  index: number;
+  history: ChaosHistory;
+  error: unknown;
+}
+
+/**
+ * The histories of a seed: the same seed always gives the same list, so a failure is
+ * replayed with its seed and index.
+ */
+export function generateHistories(seed: number, count: number): ChaosHistory[] {
+  return fc.sample(historyArbitrary, { seed, numRuns: count });
+}
+
+/**
+ * Runs histories on parallel lanes, one lifecycle module instance each (the lifecycle keeps
+ * its configuration per module, as per plugin process). Histories do not share anything:
+ * each has its own emulator and fault seed. Stops handing out histories after the first
+ * violation and returns it with the figures so far.
+ */
+export async function runHistories(
+  histories: readonly ChaosHistory[],
+  lanes: readonly (typeof Lifecycle)[],
+  onReport?: (index: number, report: HistoryReport) => void,
+): Promise<{ figures: ChaosFigures; failure?: ChaosFailure }> {
+  let figures = NO_FIGURES;
+  let failure: ChaosFailure | undefined;
+  let next = 0;
+  const lane = async (lifecycle: typeof Lifecycle): Promise<void> => {
+    while (failure === undefined && next < histories.length) {
+      const index = next++;
+      const history = histories[index]!;
+      try {
+        const report = await runHistory(history, { lifecycle });
+        figures = addToFigures(figures, report);
+        onReport?.(index, report);
+      } catch (error) {
+        failure ??= { index, history, error };
+      }
+    }
+  };
+  await Promise.all(lanes.map(lane));
+  return failure === undefined ? { figures } : { figures, failure };
+}
+
+/** A failure as a message that says how to replay it. */
+export function describeFailure(seed: number, failure: ChaosFailure): string {
+  const cause = failure.error instanceof Error ? (failure.error.stack ?? failure.error.message) : String(failure.error);
+  return (
+    `chaos history ${failure.index} of seed ${seed} broke a property.\n` +
+    `Replay: CHAOS_SEED=${seed} CHAOS_ONLY=${failure.index} npx jest test/chaos.test.ts ` +
+    `(or npm run chaos -- --seed ${seed} --only ${failure.index})\n` +
+    `History: ${JSON.stringify(failure.history)}\n${cause}`
+  );
 }
 
 export const NO_FIGURES: ChaosFigures = {
@@ -406,5 +480,6 @@ export const NO_FIGURES: ChaosFigures = {
   maxRerunsToConverge: 0,
   requests: 0,
   faultedRequests: 0,
+  timeouts: 0,
   observedFaultRate: 0,
 };
