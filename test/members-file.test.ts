@@ -2,7 +2,10 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import {
+  declareMembers,
+  declareWorkspaces,
   loadMembersFile,
   loadMembersFromConfig,
   MembersFileError,
@@ -10,6 +13,7 @@ import {
   validateMembers,
   type MembersFileProblem,
 } from "../provider/members-file";
+import { captureRegistrations, type Registration } from "./harness";
 
 /** The problems `parse` throws, or fails the test when it does not throw. */
 function problemsOf(parse: () => unknown): { message: string; problems: readonly MembersFileProblem[] } {
@@ -407,6 +411,94 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
       'stack config x: workspaces.evals.workspace.slug: must be lowercase letters and digits in segments joined by single hyphens, ' +
         'e.g. "ml-platform", got the string ""',
     );
+  });
+});
+
+describe("declaring the resources (under setMocks)", () => {
+  const file = parseMembersFile(
+    yamlLines(
+      "workspaces:",
+      "  evals:",
+      "    workspace: { name: Evals, protect: true }",
+      "    users: [user_dave]",
+      "  scratch:",
+      "    workspace: { name: Scratch }",
+      "    users: []",
+      "  ops:",
+      "    users: [user_alice]",
+      "  platform:",
+      "    users: [user_bob]",
+    ),
+    "members.yaml",
+  );
+
+  /** `type::name` of a registration: both a Workspace and a WorkspaceMembers bear an entry's key. */
+  const typeAndName = (r: { type: string; name: string }) => `${r.type.split(":").pop()}::${r.name}`;
+  const inputsOf = (registrations: Registration[]) =>
+    Object.fromEntries(
+      registrations.map((r) => {
+        const { __provider: _provider, ...inputs } = r.inputs;
+        return [typeAndName(r), inputs];
+      }),
+    );
+
+  /** Runs `declare` under mocks, recording the `protect` option each resource was given. */
+  async function capture(declare: (options: { resourceOptions: pulumi.CustomResourceOptions }) => void) {
+    const protect: Record<string, boolean | undefined> = {};
+    const resourceOptions: pulumi.CustomResourceOptions = {
+      transformations: [
+        (args) => {
+          protect[typeAndName(args)] = args.opts.protect;
+          return undefined;
+        },
+      ],
+    };
+    const registrations = await captureRegistrations(() => declare({ resourceOptions }));
+    return { registrations, protect };
+  }
+
+  it("creates a Workspace per block, protected as the block says, whose id the entry's members take", async () => {
+    const { registrations, protect } = await capture(({ resourceOptions }) => {
+      const declared = declareWorkspaces(file, {
+        resourceOptions,
+        workspaceIdFor: (entry) => `${entry.workspaceId}-from-option`,
+      });
+      expect(Object.keys(declared.workspaces)).toEqual(["evals", "scratch"]);
+      expect(Object.keys(declared.members)).toEqual(["evals", "scratch", "ops", "platform"]);
+    });
+    expect(inputsOf(registrations)).toEqual({
+      "Workspace::evals": { name: "Evals", slug: "evals" },
+      "Workspace::scratch": { name: "Scratch", slug: "scratch" },
+      // The mocks' ids of the Workspaces: workspaceIdFor is not asked for entries with a block.
+      "WorkspaceMembers::evals": { workspaceId: "evals-id", userIds: ["user_dave"], exclusive: false },
+      "WorkspaceMembers::scratch": { workspaceId: "scratch-id", userIds: [], exclusive: false },
+      "WorkspaceMembers::ops": { workspaceId: "ops-from-option", userIds: ["user_alice"], exclusive: false },
+      "WorkspaceMembers::platform": { workspaceId: "platform-from-option", userIds: ["user_bob"], exclusive: false },
+    });
+    expect(protect).toEqual({
+      "Workspace::evals": true,
+      "Workspace::scratch": undefined,
+      "WorkspaceMembers::evals": undefined,
+      "WorkspaceMembers::scratch": undefined,
+      "WorkspaceMembers::ops": undefined,
+      "WorkspaceMembers::platform": undefined,
+    });
+  });
+
+  it("keeps a protect given in resourceOptions on every resource, and declareMembers declares the workspaces too", async () => {
+    const { registrations, protect } = await capture(({ resourceOptions }) => {
+      const members = declareMembers(file, { resourceOptions: { ...resourceOptions, protect: true } });
+      expect(Object.keys(members)).toEqual(["evals", "scratch", "ops", "platform"]);
+    });
+    expect(registrations.map(typeAndName).sort()).toEqual([
+      "Workspace::evals",
+      "Workspace::scratch",
+      "WorkspaceMembers::evals",
+      "WorkspaceMembers::ops",
+      "WorkspaceMembers::platform",
+      "WorkspaceMembers::scratch",
+    ]);
+    expect(Object.values(protect)).toEqual(Array(6).fill(true));
   });
 });
 
