@@ -6,7 +6,7 @@ import type { Membership } from "./types";
 // Bound to a local so Pulumi serializes the function itself: in an installed package, an
 // imported module object is serialized as require("pulumi-openrouter/lib/..."), a path the
 // package's `exports` hide (found by test/tarball.test.ts).
-const loadImplementation = importedLoader;
+const load = importedLoader;
 
 /** The inputs of a {@link WorkspaceMembers} resource. */
 export interface WorkspaceMembersArgs {
@@ -31,30 +31,33 @@ type Inputs = Record<string, unknown>;
 
 /**
  * The Pulumi side of the provider. It holds no state and its methods reach only
- * `loadImplementation`, so the text Pulumi serializes into every resource's state stays a
- * few KiB and free of secrets (DESIGN.md "Dynamic-provider rules").
+ * `load` (the bound `loadImplementation`), so the text Pulumi serializes into every
+ * resource's state stays under 4 KiB and free of secrets (DESIGN.md "Dynamic-provider
+ * rules"). The methods return the implementation's promises rather than being `async`
+ * themselves and forward their arguments as they come: the plugin awaits them either way,
+ * and every byte here is stored in each resource's state.
  */
 export class WorkspaceMembersProvider implements pulumi.dynamic.ResourceProvider {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    return loadImplementation<typeof Lifecycle>("lifecycle").configure(req);
+  configure(...args: Parameters<typeof Lifecycle.configure>) {
+    return load<typeof Lifecycle>("lifecycle").configure(...args);
   }
-  async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
-    return loadImplementation<typeof Lifecycle>("lifecycle").check(olds, news);
+  check(...args: Parameters<typeof Lifecycle.check>) {
+    return load<typeof Lifecycle>("lifecycle").check(...args);
   }
-  async diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-    return loadImplementation<typeof Lifecycle>("lifecycle").diff(id, olds, news);
+  diff(...args: Parameters<typeof Lifecycle.diff>) {
+    return load<typeof Lifecycle>("lifecycle").diff(...args);
   }
-  async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
-    return loadImplementation<typeof Lifecycle>("lifecycle").create(inputs);
+  create(...args: Parameters<typeof Lifecycle.create>) {
+    return load<typeof Lifecycle>("lifecycle").create(...args);
   }
-  async read(id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> {
-    return loadImplementation<typeof Lifecycle>("lifecycle").read(id, props);
+  read(...args: Parameters<typeof Lifecycle.read>) {
+    return load<typeof Lifecycle>("lifecycle").read(...args);
   }
-  async update(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult> {
-    return loadImplementation<typeof Lifecycle>("lifecycle").update(id, olds, news);
+  update(...args: Parameters<typeof Lifecycle.update>) {
+    return load<typeof Lifecycle>("lifecycle").update(...args);
   }
-  async delete(id: string, props: Inputs): Promise<void> {
-    return loadImplementation<typeof Lifecycle>("lifecycle").remove(id, props);
+  delete(...args: Parameters<typeof Lifecycle.remove>) {
+    return load<typeof Lifecycle>("lifecycle").remove(...args);
   }
 }
 

@@ -5,7 +5,7 @@ import type * as WorkspaceLifecycle from "./workspace-lifecycle";
 // Bound to a local so Pulumi serializes the function itself: in an installed package, an
 // imported module object is serialized as require("pulumi-openrouter/lib/..."), a path the
 // package's `exports` hide (found by test/tarball.test.ts).
-const loadImplementation = importedLoader;
+const load = importedLoader;
 
 /**
  * The inputs of a {@link Workspace} resource: the fields OpenRouter creates a workspace from.
@@ -46,30 +46,33 @@ type Inputs = Record<string, unknown>;
 
 /**
  * The Pulumi side of the provider. It holds no state and its methods reach only
- * `loadImplementation`, so the text Pulumi serializes into every resource's state stays a
- * few KiB and free of secrets (DESIGN.md "Dynamic-provider rules").
+ * `load` (the bound `loadImplementation`), so the text Pulumi serializes into every
+ * resource's state stays under 4 KiB and free of secrets (DESIGN.md "Dynamic-provider
+ * rules"). The methods return the implementation's promises rather than being `async`
+ * themselves and forward their arguments as they come: the plugin awaits them either way,
+ * and every byte here is stored in each resource's state.
  */
 export class WorkspaceProvider implements pulumi.dynamic.ResourceProvider {
-  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    return loadImplementation<typeof WorkspaceLifecycle>("workspace-lifecycle").configure(req);
+  configure(...args: Parameters<typeof WorkspaceLifecycle.configure>) {
+    return load<typeof WorkspaceLifecycle>("workspace-lifecycle").configure(...args);
   }
-  async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
-    return loadImplementation<typeof WorkspaceLifecycle>("workspace-lifecycle").check(olds, news);
+  check(...args: Parameters<typeof WorkspaceLifecycle.check>) {
+    return load<typeof WorkspaceLifecycle>("workspace-lifecycle").check(...args);
   }
-  async diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-    return loadImplementation<typeof WorkspaceLifecycle>("workspace-lifecycle").diff(id, olds, news);
+  diff(...args: Parameters<typeof WorkspaceLifecycle.diff>) {
+    return load<typeof WorkspaceLifecycle>("workspace-lifecycle").diff(...args);
   }
-  async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
-    return loadImplementation<typeof WorkspaceLifecycle>("workspace-lifecycle").create(inputs);
+  create(...args: Parameters<typeof WorkspaceLifecycle.create>) {
+    return load<typeof WorkspaceLifecycle>("workspace-lifecycle").create(...args);
   }
-  async read(id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> {
-    return loadImplementation<typeof WorkspaceLifecycle>("workspace-lifecycle").read(id, props);
+  read(...args: Parameters<typeof WorkspaceLifecycle.read>) {
+    return load<typeof WorkspaceLifecycle>("workspace-lifecycle").read(...args);
   }
-  async update(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult> {
-    return loadImplementation<typeof WorkspaceLifecycle>("workspace-lifecycle").update(id, olds, news);
+  update(...args: Parameters<typeof WorkspaceLifecycle.update>) {
+    return load<typeof WorkspaceLifecycle>("workspace-lifecycle").update(...args);
   }
-  async delete(id: string, props: Inputs): Promise<void> {
-    return loadImplementation<typeof WorkspaceLifecycle>("workspace-lifecycle").remove(id, props);
+  delete(...args: Parameters<typeof WorkspaceLifecycle.remove>) {
+    return load<typeof WorkspaceLifecycle>("workspace-lifecycle").remove(...args);
   }
 }
 
