@@ -108,7 +108,10 @@ describe("under the service's rate limit", () => {
     await configure({ "openrouter:batchSize": "2", "openrouter:concurrency": "1", "openrouter:maxRetryWaitMs": "1000" });
     const model = new EngineModel(lifecycle);
 
-    const error = await model.up(program("alpha", teamUsers("alpha", 12))).catch((caught: unknown) => caught as Error);
+    const error = await model.up(program("alpha", teamUsers("alpha", 12))).then(
+      () => new Error("expected the create to fail"),
+      (caught: unknown) => caught as Error,
+    );
 
     expect(error).toBeInstanceOf(PartialFailureError);
     expect(error.message).toMatch(/the service asked to wait \d+ ms \(Retry-After\), more than the 1000 ms left of the retry wait budget \(maxTotalWaitMs 1000\)/);
