@@ -26,8 +26,6 @@ export interface WorkspaceMembersArgs {
   maxRemovals?: pulumi.Input<number>;
 }
 
-/** Property bags as the plugin passes them: plain JSON-like objects. */
-type Inputs = Record<string, unknown>;
 
 /**
  * The Pulumi side of the provider. It holds no state and its methods reach only

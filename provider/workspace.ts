@@ -42,7 +42,6 @@ export interface WorkspaceArgs {
   disabledServerTools?: pulumi.Input<pulumi.Input<string>[] | null>;
 }
 
-type Inputs = Record<string, unknown>;
 
 /**
  * The Pulumi side of the provider. It holds no state and its methods reach only
