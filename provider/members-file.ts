@@ -29,9 +29,15 @@ import { WorkspaceMembers } from "./workspace-members";
 
 /** One workspace's members, as the file declares them. */
 export interface WorkspaceMembersEntry {
-  /** The key under `workspaces:`. It names the Pulumi resource, so renaming it replaces the resource. */
+  /**
+   * The key under `workspaces:`. It names the Pulumi resources (the `WorkspaceMembers`, and the
+   * `Workspace` of a `workspace:` block), so renaming it replaces them.
+   */
   key: string;
-  /** The workspace's slug or UUID: the entry's `workspaceId` when given, else its key. */
+  /**
+   * The workspace's slug or UUID: the entry's `workspaceId` when given, the slug of its
+   * `workspace:` block when it has one, else its key.
+   */
   workspaceId: string;
   /** The users to manage, in the file's order. */
   userIds: string[];
