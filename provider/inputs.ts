@@ -129,21 +129,26 @@ function checkIdSet(
   if ("failure" in entries) return { value, failures: [entries.failure] };
 
   const failures: InputFailure[] = [];
-  const firstIndex = new Map<string, string>();
+  const firstIndex = new Map<string, number>();
   const reportedDuplicates = new Set<string>();
-  for (const [where, id] of entries.list) {
+  const { ids, where } = entries;
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index];
     if (id === UNKNOWN) continue;
-    const problems = issuesToFailures(property, idSchema, id, `${property}${where}`);
-    failures.push(...problems);
-    if (problems.length > 0 || typeof id !== "string") continue;
+    // The plain test first: sets of 10,000 ids are checked on every preview, and building a
+    // zod result per valid id costs more than everything else here together.
+    if (typeof id !== "string" || userIdProblem(id) !== undefined) {
+      failures.push(...issuesToFailures(property, idSchema, id, `${property}${where(index)}`));
+      continue;
+    }
     const earlier = firstIndex.get(id);
     if (earlier === undefined) {
-      firstIndex.set(id, where);
+      firstIndex.set(id, index);
     } else if (!reportedDuplicates.has(id)) {
       reportedDuplicates.add(id);
       failures.push({
         property,
-        reason: `${property}${where} repeats ${quote(id)} (first at ${property}${earlier}); a set lists each user once`,
+        reason: `${property}${where(index)} repeats ${quote(id)} (first at ${property}${where(earlier)}); a set lists each user once`,
       });
     }
   }
@@ -151,21 +156,20 @@ function checkIdSet(
   return { value: toIdMap(firstIndex.keys()), failures };
 }
 
-type SetEntries = { list: [where: string, id: unknown][] } | { failure: InputFailure };
+/** The entries of a set and how to name where one sits (`[3]` or `["key"]`), or why there are none. */
+type SetEntries = { ids: readonly unknown[]; where: (index: number) => string } | { failure: InputFailure };
 
-/** The entries of a set with where each one sits (`[3]` or `["key"]`), or why there are none. */
 function setEntries(property: string, value: unknown): SetEntries {
   const tooMany = (count: number): SetEntries => ({
     failure: { property, reason: `${property} has ${count} entries, more than the ${MAX_SET_SIZE} allowed` },
   });
   if (Array.isArray(value)) {
     if (value.length > MAX_SET_SIZE) return tooMany(value.length);
-    return { list: Array.from(value, (id, index): [string, unknown] => [`[${index}]`, id]) };
+    return { ids: value, where: (index) => `[${index}]` };
   }
   if (value !== null && typeof value === "object") {
     const keys = Object.keys(value);
     if (keys.length > MAX_SET_SIZE) return tooMany(keys.length);
-    const list: [string, unknown][] = [];
     for (const key of keys) {
       const flag = (value as Record<string, unknown>)[key];
       if (flag !== true && flag !== UNKNOWN) {
@@ -176,9 +180,8 @@ function setEntries(property: string, value: unknown): SetEntries {
           },
         };
       }
-      list.push([`[${quote(key)}]`, key]);
     }
-    return { list };
+    return { ids: keys, where: (index) => `[${quote(keys[index] ?? "")}]` };
   }
   return {
     failure: { property, reason: `${property} must be a list of user ids, got ${describe(value)}` },
