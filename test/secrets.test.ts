@@ -20,7 +20,7 @@ const KEY = "sk-or-v1-canary-0f1e2d3c4b5a69788796a5b4c3d2e1f0-do-not-leak";
 const USERS = ["user_a", "user_b", "user_c", "user_d", "user_e"];
 
 /** Paths inside `value` where the key occurs: strings, object keys, own properties (enumerable or not), causes. */
-export function findSecret(value: unknown, secretText: string, path = "$", seen = new Set<object>()): string[] {
+function findSecret(value: unknown, secretText: string, path = "$", seen = new Set<object>()): string[] {
   if (typeof value === "string") return value.includes(secretText) ? [path] : [];
   if (value === null || (typeof value !== "object" && typeof value !== "function")) return [];
   if (seen.has(value)) return [];
