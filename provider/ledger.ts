@@ -11,6 +11,11 @@ export class MembershipLedger {
   private readonly members = new Map<string, Membership>();
 
   constructor(known: Iterable<Membership> = []) {
+    this.include(known);
+  }
+
+  /** Memberships known before the operation: from the state, or from a listing. */
+  include(known: Iterable<Membership>): void {
     for (const membership of known) this.members.set(membership.userId, membership);
   }
 
@@ -24,8 +29,15 @@ export class MembershipLedger {
     for (const userId of userIds) this.members.delete(userId);
   }
 
-  has(userId: string): boolean {
-    return this.members.has(userId);
+  /**
+   * Keeps these users recorded but drops what was known of their membership (an empty id):
+   * a change to them was sent and neither confirmed nor refuted.
+   */
+  markUnconfirmed(userIds: Iterable<string>): void {
+    for (const userId of userIds) {
+      const known = this.members.get(userId);
+      if (known !== undefined) this.members.set(userId, { ...known, id: "", role: "", createdAt: "" });
+    }
   }
 
   /** Sorted user ids and memberships, as the outputs store them. */

@@ -9,7 +9,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { runBounded } from "./bounded";
 import type { OpenRouterClient } from "./client";
-import { OpenRouterApiError } from "./errors";
+import { OpenRouterApiError, OpenRouterArgumentError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
 import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, toIdMap, toIdSet, type MemberPlan } from "./plan";
@@ -40,6 +40,13 @@ export class PartialFailureError extends Error {
     readonly id: string,
     readonly properties: Record<string, unknown>,
     readonly reasons: string[],
+    /**
+     * Users whose change was sent but could not be confirmed either way (the answer was lost
+     * and so was the listing meant to settle it). The state errs on the side that converges:
+     * an unconfirmed removal stays recorded (removing again is harmless), an unconfirmed add
+     * is not (the next run adopts the user).
+     */
+    readonly unconfirmed: string[] = [],
   ) {
     super(message);
     this.name = "PartialFailureError";
@@ -137,7 +144,7 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
     currentMembers: current?.map((m) => m.userId),
   });
   const target = { uuid: workspace.id, slug: workspace.slug };
-  const outs = await apply(client, settings, "create", target, desired, plan, current ?? []);
+  const outs = await apply(client, settings, "create", target, desired, plan, () => current ?? []);
   return { id: workspace.id, outs };
 }
 
@@ -145,17 +152,17 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const desired = readDesired(news);
   const { settings, client } = connect();
   const target = stateTarget(id, olds);
-  const managed = stateMemberships(olds);
   // Additive mode works from state alone (no list call); exclusive mode must see everyone.
   const current = desired.exclusive ? await client.listMembers(target.uuid, { concurrency: settings.concurrency }) : undefined;
   const plan = planUpdate({
-    oldManaged: managed.map((m) => m.userId),
+    oldManaged: toIdSet(olds.userIds),
+    unconfirmed: unconfirmedIn(olds),
     wanted: desired.userIds,
     exclusive: desired.exclusive,
     protectedIds: desired.protectedUserIds,
     currentMembers: current?.map((m) => m.userId),
   });
-  const outs = await apply(client, settings, "update", target, desired, plan, current ?? managed);
+  const outs = await apply(client, settings, "update", target, desired, plan, () => current ?? stateMemberships(olds));
   return { outs };
 }
 
@@ -172,22 +179,29 @@ async function apply(
   target: WorkspaceRef,
   desired: Desired,
   plan: MemberPlan,
-  known: Membership[],
+  known: () => Membership[],
 ): Promise<MembersState> {
   const limitError = checkRemovalLimit(plan.remove.length, desired.maxRemovals);
   if (limitError !== undefined) throw new Error(`${describe(operation, desired.workspaceId)}: ${limitError}`);
 
+  // The requests go out first and the record of what was known is built while they travel:
+  // for 10,000 members that is milliseconds of work taken off the wall time. It is complete
+  // before any answer is recorded, since answers are only handled after this function's
+  // next await.
+  const ledger = new MembershipLedger();
+  const applying = applyChanges(client, settings, target.uuid, plan.add, plan.remove, ledger);
   const recorded = new Set([...plan.keep, ...plan.remove]);
-  const ledger = new MembershipLedger(known.filter((m) => recorded.has(m.userId)));
-  const result = await applyChanges(client, settings, target.uuid, plan.add, plan.remove, ledger);
+  ledger.include(known().filter((m) => recorded.has(m.userId)));
+  const result = await applying;
   const outs = toState(desired, target, ledger);
   if (result.failures.length > 0) {
     const message =
       `${describe(operation, desired.workspaceId)} did not finish: ${result.failures.join("; ")}. ` +
       `Added ${result.added} of ${plan.add.length} and removed ${result.removed} of ${plan.remove.length} users; ` +
       "the state records exactly what went through, so running the update again finishes the rest.";
-    if (operation === "create" && !result.changedAnything) throw new Error(message);
-    throw new PartialFailureError(message, target.uuid, { ...outs, __provider: desired.provider }, result.failures);
+    if (operation === "create" && !result.changedAnything && result.unconfirmed.length === 0) throw new Error(message);
+    const properties = { ...outs, __provider: desired.provider };
+    throw new PartialFailureError(message, target.uuid, properties, result.failures, result.unconfirmed);
   }
   return outs;
 }
@@ -242,6 +256,8 @@ interface ApplyResult {
   removed: number;
   failures: string[];
   changedAnything: boolean;
+  /** Users whose change may or may not have happened (see `PartialFailureError.unconfirmed`). */
+  unconfirmed: string[];
 }
 
 /**
@@ -266,47 +282,64 @@ async function applyChanges(
   const leftOut: string[] = [];
   const refused: string[] = [];
   const refusalReasons: string[] = [];
-  const unconfirmed: string[] = [];
+  // Sent, but whether they went through is unknown: the answer was lost (a dropped
+  // connection, a timeout, a 5xx after the change), or a remove counted fewer than asked.
+  const maybeAdded: string[] = [];
+  const maybeRemoved: string[] = [];
+  const shortRemoved: string[] = [];
   let added = 0;
   let removed = 0;
 
   const outcome = await runBounded(batches, settings.concurrency, async (batch) => {
-    if (batch.kind === "add") {
-      const answer = await client.addMembers(workspaceUuid, batch.userIds);
-      const asked = new Set(batch.userIds);
-      // Never record a user the service did not return a membership for.
-      const confirmed = answer.memberships.filter((m) => asked.has(m.userId));
-      ledger.confirmAdded(confirmed);
-      added += confirmed.length;
-      const returned = new Set(confirmed.map((m) => m.userId));
-      leftOut.push(...batch.userIds.filter((u) => !returned.has(u)));
-      return;
-    }
-    const answer = await removeRefusingSome(client, workspaceUuid, batch.userIds, options.workspaceGoneIsDone ?? false);
-    refused.push(...answer.refused.map((r) => r.userId));
-    refusalReasons.push(...answer.refused.map((r) => r.reason));
-    const sent = batch.userIds.filter((u) => !answer.refusedSet.has(u));
-    if (answer.removedCount >= sent.length) {
-      ledger.forget(sent);
-      removed += sent.length;
-    } else {
-      // Fewer removed than asked: some were already gone, or the service kept some
-      // without saying which. Settle it with one list call below, never by guessing.
-      unconfirmed.push(...sent);
+    try {
+      if (batch.kind === "add") {
+        const answer = await client.addMembers(workspaceUuid, batch.userIds);
+        const asked = new Set(batch.userIds);
+        // Never record a user the service did not return a membership for.
+        const confirmed = answer.memberships.filter((m) => asked.has(m.userId));
+        ledger.confirmAdded(confirmed);
+        added += confirmed.length;
+        const returned = new Set(confirmed.map((m) => m.userId));
+        leftOut.push(...batch.userIds.filter((u) => !returned.has(u)));
+        return;
+      }
+      const answer = await removeRefusingSome(client, workspaceUuid, batch.userIds, options.workspaceGoneIsDone ?? false);
+      refused.push(...answer.refused.map((r) => r.userId));
+      refusalReasons.push(...answer.refused.map((r) => r.reason));
+      const sent = batch.userIds.filter((u) => !answer.refusedSet.has(u));
+      if (answer.removedCount >= sent.length) {
+        ledger.forget(sent);
+        removed += sent.length;
+      } else {
+        shortRemoved.push(...sent);
+      }
+    } catch (error) {
+      if (mayHaveApplied(error)) (batch.kind === "add" ? maybeAdded : maybeRemoved).push(...batch.userIds);
+      throw error;
     }
   });
 
   const failures = outcome.errors.map(errorMessage);
-  if (unconfirmed.length > 0) {
+  const unconfirmed: string[] = [];
+  if (maybeAdded.length + maybeRemoved.length + shortRemoved.length > 0) {
+    // Settle every unknown with one list call, never by guessing: the state must neither
+    // claim a member who is gone nor forget one who is there.
     try {
-      const stillThere = new Set((await client.listMembers(workspaceUuid, { concurrency: settings.concurrency })).map((m) => m.userId));
-      const gone = unconfirmed.filter((u) => !stillThere.has(u));
+      const members = new Map((await client.listMembers(workspaceUuid, { concurrency: settings.concurrency })).map((m) => [m.userId, m]));
+      const arrived = maybeAdded.flatMap((u) => members.get(u) ?? []);
+      ledger.confirmAdded(arrived);
+      added += arrived.length;
+      const gone = [...maybeRemoved, ...shortRemoved].filter((u) => !members.has(u));
       ledger.forget(gone);
       removed += gone.length;
-      const kept = unconfirmed.filter((u) => stillThere.has(u));
+      const kept = shortRemoved.filter((u) => members.has(u));
       if (kept.length > 0) failures.push(`the service did not remove ${formatIds(kept)} and gave no reason`);
     } catch (error) {
-      failures.push(`could not confirm the removal of ${formatIds(unconfirmed)}: ${errorMessage(error)}`);
+      unconfirmed.push(...maybeAdded, ...maybeRemoved, ...shortRemoved);
+      // Still recorded, since removing again is harmless, but marked so that the next run
+      // adds them again if they are wanted rather than trusting a membership that may be gone.
+      ledger.markUnconfirmed([...maybeRemoved, ...shortRemoved]);
+      failures.push(`could not confirm what happened to ${formatIds(unconfirmed)}: ${errorMessage(error)}; a refresh will tell`);
     }
   }
   if (leftOut.length > 0) {
@@ -316,7 +349,17 @@ async function applyChanges(
     failures.push(`the service refused to remove ${formatIds(refused.sort())}: ${[...new Set(refusalReasons)].join(" ")}`);
   }
   if (outcome.skipped > 0) failures.push(`${outcome.skipped} batch(es) not sent after the failure`);
-  return { added, removed, failures, changedAnything: added > 0 || removed > 0 };
+  return { added, removed, failures, changedAnything: added > 0 || removed > 0, unconfirmed };
+}
+
+/**
+ * Whether a failed request may still have changed something. A refusal (3xx, 4xx) changed
+ * nothing, nor did a request refused before it was sent; after anything else (no answer,
+ * a timeout, a 5xx) the change may or may not have been made.
+ */
+function mayHaveApplied(error: unknown): boolean {
+  if (error instanceof OpenRouterApiError) return !(error.status >= 300 && error.status < 500);
+  return !(error instanceof OpenRouterArgumentError);
 }
 
 interface RemoveAnswer {
@@ -416,6 +459,14 @@ function stateMemberships(olds: Record<string, unknown>): Membership[] {
   const workspaceUuid = nonEmpty(olds.workspaceUuid) ?? "";
   // userIds is the authority on who is managed; memberships only add detail.
   return toIdSet(olds.userIds).map((userId) => byUser.get(userId) ?? placeholderMembership(userId, workspaceUuid));
+}
+
+/** Managed users recorded without a confirmed membership (the placeholder's empty id). */
+function unconfirmedIn(olds: Record<string, unknown>): string[] {
+  const managed = new Set(toIdSet(olds.userIds));
+  const recorded = Array.isArray(olds.memberships) ? (olds.memberships as Partial<Membership>[]) : [];
+  const confirmed = new Set(recorded.filter((m) => typeof m?.userId === "string" && m.id !== "").map((m) => m.userId));
+  return [...managed].filter((userId) => !confirmed.has(userId));
 }
 
 function placeholderMembership(userId: string, workspaceId: string): Membership {

@@ -46,18 +46,31 @@ function containsUnknown(value: unknown, depth: number, seen: Set<object>): bool
  * entries that are not strings and map keys whose value is not `true` are ignored.
  */
 export function toIdSet(value: unknown): string[] {
-  let ids: string[];
+  return readIdSet(value).ids;
+}
+
+/**
+ * {@link toIdSet} and whether a preview unknown stands in the set (as the whole value, an
+ * array element or a map flag), from one pass: sets of 10,000 ids are read on every diff.
+ */
+export function readIdSet(value: unknown): { ids: string[]; unknown: boolean } {
+  if (value === UNKNOWN) return { ids: [], unknown: true };
+  const ids: string[] = [];
+  let unknown = false;
   if (Array.isArray(value)) {
-    ids = value.filter((id): id is string => typeof id === "string");
+    for (const id of value) {
+      if (id === UNKNOWN) unknown = true;
+      else if (typeof id === "string") ids.push(id);
+    }
   } else if (value !== null && typeof value === "object") {
-    // for...in over own keys: Object.entries on a 10,000-key map costs several times more.
-    ids = [];
     const map = value as Record<string, unknown>;
-    for (const id in map) if (Object.hasOwn(map, id) && map[id] === true) ids.push(id);
-  } else {
-    ids = [];
+    for (const id of Object.keys(map)) {
+      const flag = map[id];
+      if (flag === true) ids.push(id);
+      else if (flag === UNKNOWN) unknown = true;
+    }
   }
-  return sortedUnique(ids);
+  return { ids: sortedUnique(ids), unknown };
 }
 
 /**
@@ -142,6 +155,12 @@ export interface CreatePlanInput {
 export interface UpdatePlanInput extends CreatePlanInput {
   /** The users the old state manages (old outputs' `userIds`). */
   oldManaged: Iterable<string>;
+  /**
+   * Managed users whose membership the state could not confirm (a lost answer that no
+   * listing settled). Without a listing they count as maybe-members: added again when
+   * wanted (adding is idempotent), removed again when not.
+   */
+  unconfirmed?: Iterable<string>;
 }
 
 /** The inputs of {@link planDelete}. */
@@ -182,13 +201,16 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   }
   const members = input.currentMembers === undefined ? undefined : new Set(input.currentMembers);
   const present = members ?? oldManaged;
+  const unsure = members === undefined ? new Set(input.unconfirmed ?? []) : new Set<string>();
+  const isMember = (id: string) => present.has(id) && !unsure.has(id);
 
   // Exclusive mode owns the whole workspace; additive mode only what it managed before.
-  const candidates = input.exclusive ? present : new Set([...oldManaged].filter((id) => present.has(id)));
+  const candidates =
+    input.exclusive || members === undefined ? present : new Set([...oldManaged].filter((id) => present.has(id)));
   const unwanted = [...candidates].filter((id) => !wanted.has(id));
   return {
-    add: sortedUnique([...wanted].filter((id) => !present.has(id))),
-    keep: sortedUnique([...wanted].filter((id) => present.has(id))),
+    add: sortedUnique([...wanted].filter((id) => !isMember(id))),
+    keep: sortedUnique([...wanted].filter(isMember)),
     remove: sortedUnique(unwanted.filter((id) => !guarded.has(id))),
     spared: sortedUnique(unwanted.filter((id) => guarded.has(id))),
   };
@@ -231,9 +253,6 @@ export interface MembersDiff {
   deleteBeforeReplace?: boolean;
 }
 
-/** The inputs that `diffMembers` compares, besides `workspaceId`. */
-const UPDATABLE_KEYS = ["userIds", "exclusive", "protectedUserIds", "maxRemovals"] as const;
-
 /**
  * The diff the engine asks for, from the old *outputs* in state and the new *checked*
  * inputs, with no API call. Sets compare as sets whatever their form (array-form state
@@ -258,14 +277,16 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   if (isUnknown(newWorkspace) || !sameWorkspace(olds, newWorkspace)) {
     return { changes: isUnknown(newWorkspace) ? undefined : true, replaces: ["workspaceId"], deleteBeforeReplace: true };
   }
-  if (UPDATABLE_KEYS.some((key) => isUnknown(news[key]))) {
+  const userIds = readIdSet(news.userIds);
+  const protectedIds = readIdSet(news.protectedUserIds);
+  if (userIds.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
     return { changes: undefined, replaces: [] };
   }
   const changed =
     olds.workspaceId !== newWorkspace ||
-    !sameIds(toIdSet(olds.userIds), toIdSet(news.userIds)) ||
+    !sameIds(toIdSet(olds.userIds), userIds.ids) ||
     (olds.exclusive === true) !== (news.exclusive === true) ||
-    !sameIds(toIdSet(olds.protectedUserIds), toIdSet(news.protectedUserIds)) ||
+    !sameIds(toIdSet(olds.protectedUserIds), protectedIds.ids) ||
     limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals);
   return { changes: changed, replaces: [] };
 }

@@ -193,6 +193,41 @@ describe("truth under failure", () => {
     expect(emulator.memberIds(workspaceUuid)).toEqual(outs.userIds);
   });
 
+  it("an add whose answers are all lost is settled by one list call, so the state records who arrived", async () => {
+    await configure({ "openrouter:maxAttempts": "2" });
+    emulator.faults.add({ route: "POST /workspaces/:id/members/add", applyFirst: true, drop: true, times: Infinity });
+    const inputs = await checked({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
+
+    const error = (await lifecycle.create(inputs).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a", "user_b"]);
+    expect(error.properties.userIds).toEqual(["user_a", "user_b"]);
+    expect(memberRequests().map((r) => r.route)).toEqual([
+      "POST /workspaces/:id/members/add",
+      "POST /workspaces/:id/members/add",
+      "GET /workspaces/:id/members",
+    ]);
+  });
+
+  it("a remove whose answers are all lost is settled the same way, so the state never claims who left", async () => {
+    await configure({ "openrouter:maxAttempts": "2" });
+    const { result } = await checkAndCreate({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
+    emulator.faults.add({ route: "POST /workspaces/:id/members/remove", applyFirst: true, drop: true, times: Infinity });
+    const news = await checked({ workspaceId: "platform", userIds: ["user_a"] });
+
+    const error = (await lifecycle.update(workspaceUuid, result.outs, news).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a"]);
+    expect(error.properties.userIds).toEqual(["user_a"]);
+  });
+
+  it("a refused add is not settled by a list call: the refusal changed nothing", async () => {
+    emulator.faults.add({ route: "POST /workspaces/:id/members/add", status: 400, message: "scripted refusal" });
+    const inputs = await checked({ workspaceId: "platform", userIds: ["user_a"] });
+    await expect(lifecycle.create(inputs)).rejects.toThrow(/scripted refusal/);
+    expect(memberRequests().map((r) => r.route)).toEqual(["POST /workspaces/:id/members/add"]);
+  });
+
   it("a lost answer to an add is retried and recorded once", async () => {
     emulator.faults.add({ route: "POST /workspaces/:id/members/add", applyFirst: true, drop: true, times: 1 });
     const { result } = await checkAndCreate({ workspaceId: "platform", userIds: ["user_a", "user_b"] });

@@ -153,6 +153,16 @@ describe("planUpdate", () => {
       { add: ["c"], keep: ["b"], remove: ["a"], spared: [] },
     ],
     [
+      "additive: a wanted user whose membership went unconfirmed is added again, an unwanted one removed again",
+      { oldManaged: ["a", "b", "c"], wanted: ["a", "b"], exclusive: false, unconfirmed: ["b", "c"] },
+      { add: ["b"], keep: ["a"], remove: ["c"], spared: [] },
+    ],
+    [
+      "with a listing, unconfirmed users are whatever the listing says",
+      { oldManaged: ["a", "b"], wanted: ["a", "b"], exclusive: false, unconfirmed: ["b"], currentMembers: ["a", "b"] },
+      { add: [], keep: ["a", "b"], remove: [], spared: [] },
+    ],
+    [
       "additive: never removes an unmanaged member even when a listing shows it",
       { oldManaged: ["a"], wanted: [], exclusive: false, currentMembers: ["a", "x"] },
       { add: [], keep: [], remove: ["a"], spared: [] },

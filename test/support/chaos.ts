@@ -14,6 +14,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type * as Lifecycle from "../../provider/lifecycle";
 import { toIdSet } from "../../provider/plan";
 import { startEmulator, type Emulator } from "../../provider/testing";
+import { DEFAULT_RANDOM_FAULT_KINDS } from "../../provider/testing/faults";
 import { EngineModel, type ModelState } from "./engine-model";
 
 /** The users the histories draw from: managed candidates, outsiders, protected admins. */
@@ -35,7 +36,7 @@ export interface ChaosHistory {
   /** Members at the start, listed in `protectedUserIds` at every step. */
   protectedIds: string[];
   steps: ChaosStep[];
-  /** Probability that a request meets a fault (429, 5xx, drop, stall, latency). */
+  /** Probability that a request meets a fault (429, 5xx, drop, stall, latency, lost answer). */
   faultRate: number;
   faultSeed: number;
   /** `Retry-After` of a random 429: 0 is honoured at once, 1 s exceeds the retry wait budget. */
@@ -160,6 +161,8 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
         stallMs: CHAOS_CLIENT.stallMs,
         latencyMs: CHAOS_CLIENT.latencyMs,
         retryAfterSeconds: history.retryAfterSeconds,
+        // Lost answers too: the change is made and the answer never arrives.
+        kinds: [...DEFAULT_RANDOM_FAULT_KINDS, "apply-then-drop"],
       },
     });
 
@@ -244,11 +247,13 @@ async function runUp(
   const before = ctx.members();
   const recordedBefore = ctx.model.state === undefined ? [] : toIdSet(ctx.model.state.outputs.userIds);
   let failed = false;
+  let unconfirmed: string[] = [];
   try {
     await ctx.model.up(inputs);
   } catch (error) {
     failed = true;
     report.errors.push(error);
+    unconfirmed = (error as { unconfirmed?: string[] }).unconfirmed ?? [];
     if (!(error instanceof Error) || error.message === "") {
       throw new ChaosViolation("a failure is an Error with a message", where, { error: String(error) });
     }
@@ -263,7 +268,7 @@ async function runUp(
     report.states.push(state);
     if (JSON.stringify(state).includes(ctx.emulator.managementKey)) throw new ChaosViolation("no state holds the management key", where, {});
   }
-  checkStep(ctx, { where, step, before, after, recordedBefore, state });
+  checkStep(ctx, { where, step, before, after, recordedBefore, state, unconfirmed });
   return failed;
 }
 
@@ -274,6 +279,12 @@ interface StepObservation {
   after: Set<string>;
   recordedBefore: string[];
   state: ModelState | undefined;
+  /**
+   * Users the provider's error names as unconfirmed: a change sent whose answer was lost,
+   * and the listing meant to settle it failed too. Their truth is unknowable to the
+   * provider, so only for them may the state differ from the service.
+   */
+  unconfirmed: string[];
 }
 
 /** The recorded state equals the emulator's truth; additive mode and protected users are respected. */
@@ -297,7 +308,7 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
     }
   }
 
-  const added = [...o.after].filter((u) => !o.before.has(u));
+  const added = [...o.after].filter((u) => !o.before.has(u) && !o.unconfirmed.includes(u));
   if (o.state === undefined) {
     // A create that failed before changing anything leaves no state, so it must have changed nothing.
     const removed = [...o.before].filter((u) => !o.after.has(u));
@@ -307,7 +318,7 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
     return;
   }
   const recorded = toIdSet(o.state.outputs.userIds);
-  const claimedAbsent = recorded.filter((u) => !o.after.has(u));
+  const claimedAbsent = recorded.filter((u) => !o.after.has(u) && !o.unconfirmed.includes(u));
   if (claimedAbsent.length > 0) {
     throw new ChaosViolation("the state never claims a member that is not there", o.where, { claimedAbsent, ...details() });
   }
@@ -322,11 +333,11 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
   if (forgottenManaged.length > 0) {
     throw new ChaosViolation("the state never forgets a managed member that is still there", o.where, { forgottenManaged, ...details() });
   }
-  checkRecordedDetails(ctx, o.state, o.where);
+  checkRecordedDetails(ctx, o.state, o.where, o.unconfirmed);
 }
 
 /** Outputs agree with themselves and with the service: the workspace, and each membership's id and role. */
-function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: string): void {
+function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: string, unconfirmed: string[]): void {
   const outputs = state.outputs;
   if (state.id !== ctx.workspaceUuid || outputs.workspaceUuid !== ctx.workspaceUuid) {
     throw new ChaosViolation("the resource id is the workspace UUID", where, { id: state.id, workspaceUuid: outputs.workspaceUuid });
@@ -338,6 +349,7 @@ function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: strin
   }
   for (const membership of memberships) {
     const truth = ctx.emulator.member(ctx.workspaceUuid, membership.userId);
+    if (unconfirmed.includes(membership.userId)) continue;
     if (membership.id !== "" && (truth?.id !== membership.id || truth.role !== membership.role)) {
       throw new ChaosViolation("each recorded membership is the service's", where, { recorded: membership, truth });
     }
