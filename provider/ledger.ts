@@ -6,27 +6,34 @@ import type { Membership } from "./types";
  * It starts from what is known before an operation (the old state, or the listed members
  * in exclusive mode) and changes only when an answer confirms a change, so at any moment,
  * including after a failure part-way, `snapshot()` is the truth to store in state.
+ *
+ * The known memberships are kept as given and the changes beside them, merged only by
+ * `snapshot()`: an update of a 10,000-member state then costs work in proportion to what
+ * changed until the answers are in, rather than rebuilding the whole record up front.
  */
 export class MembershipLedger {
-  private readonly members = new Map<string, Membership>();
+  /** Confirmed by this operation: added, or known but now unconfirmed. Overrides `known`. */
+  private readonly changed = new Map<string, Membership>();
+  /** Confirmed gone by this operation. */
+  private readonly gone = new Set<string>();
 
-  constructor(known: Iterable<Membership> = []) {
-    this.include(known);
-  }
+  /** `known`: one membership per user, ideally sorted by user id (then `snapshot` need not sort). */
+  constructor(private readonly known: readonly Membership[] = []) {}
 
-  /** Memberships known before the operation: from the state, or from a listing. */
-  include(known: Iterable<Membership>): void {
-    for (const membership of known) this.members.set(membership.userId, membership);
-  }
-
-  /** Memberships the service returned for an add. */
+  /** Memberships the service returned for an add, or a listing showed. */
   confirmAdded(memberships: Iterable<Membership>): void {
-    for (const membership of memberships) this.members.set(membership.userId, membership);
+    for (const membership of memberships) {
+      this.changed.set(membership.userId, membership);
+      this.gone.delete(membership.userId);
+    }
   }
 
   /** Users the service confirmed gone, or that this resource stops managing. */
   forget(userIds: Iterable<string>): void {
-    for (const userId of userIds) this.members.delete(userId);
+    for (const userId of userIds) {
+      this.gone.add(userId);
+      this.changed.delete(userId);
+    }
   }
 
   /**
@@ -34,20 +41,31 @@ export class MembershipLedger {
    * a change to them was sent and neither confirmed nor refuted.
    */
   markUnconfirmed(userIds: Iterable<string>): void {
-    for (const userId of userIds) {
-      const known = this.members.get(userId);
-      if (known !== undefined) this.members.set(userId, { ...known, id: "", role: "", createdAt: "" });
+    const wanted = new Set(userIds);
+    for (const membership of [...this.known, ...this.changed.values()]) {
+      if (wanted.has(membership.userId) && !this.gone.has(membership.userId)) {
+        this.changed.set(membership.userId, { ...membership, id: "", role: "", createdAt: "" });
+      }
     }
   }
 
   /** Sorted user ids and memberships, as the outputs store them. */
   snapshot(): { userIds: string[]; memberships: Membership[] } {
-    const memberships = [...this.members.values()].sort((a, b) => compareIds(a.userId, b.userId));
+    const kept = this.known.filter((m) => !this.gone.has(m.userId) && !this.changed.has(m.userId));
+    const memberships = this.changed.size === 0 ? kept : [...kept, ...this.changed.values()];
+    if (!isSortedByUser(memberships)) memberships.sort((a, b) => compareIds(a.userId, b.userId));
     return { userIds: memberships.map((m) => m.userId), memberships };
   }
 }
 
+function isSortedByUser(memberships: readonly Membership[]): boolean {
+  for (let i = 1; i < memberships.length; i++) {
+    if ((memberships[i - 1] as Membership).userId >= (memberships[i] as Membership).userId) return false;
+  }
+  return true;
+}
+
 /** Code-unit order, the same on every machine (unlike `localeCompare`). */
-export function compareIds(a: string, b: string): number {
+function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

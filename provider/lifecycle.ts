@@ -144,7 +144,7 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
     currentMembers: current?.map((m) => m.userId),
   });
   const target = { uuid: workspace.id, slug: workspace.slug };
-  const outs = await apply(client, settings, "create", target, desired, plan, () => current ?? []);
+  const outs = await apply(client, settings, "create", target, desired, plan, current ?? []);
   return { id: workspace.id, outs };
 }
 
@@ -154,15 +154,16 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const target = stateTarget(id, olds);
   // Additive mode works from state alone (no list call); exclusive mode must see everyone.
   const current = desired.exclusive ? await client.listMembers(target.uuid, { concurrency: settings.concurrency }) : undefined;
+  const managed = stateMemberships(olds);
   const plan = planUpdate({
-    oldManaged: toIdSet(olds.userIds),
-    unconfirmed: unconfirmedIn(olds),
+    oldManaged: managed.map((m) => m.userId),
+    unconfirmed: managed.filter((m) => m.id === "").map((m) => m.userId),
     wanted: desired.userIds,
     exclusive: desired.exclusive,
     protectedIds: desired.protectedUserIds,
     currentMembers: current?.map((m) => m.userId),
   });
-  const outs = await apply(client, settings, "update", target, desired, plan, () => current ?? stateMemberships(olds));
+  const outs = await apply(client, settings, "update", target, desired, plan, current ?? managed);
   return { outs };
 }
 
@@ -179,20 +180,17 @@ async function apply(
   target: WorkspaceRef,
   desired: Desired,
   plan: MemberPlan,
-  known: () => Membership[],
+  known: Membership[],
 ): Promise<MembersState> {
   const limitError = checkRemovalLimit(plan.remove.length, desired.maxRemovals);
   if (limitError !== undefined) throw new Error(`${describe(operation, desired.workspaceId)}: ${limitError}`);
 
-  // The requests go out first and the record of what was known is built while they travel:
-  // for 10,000 members that is milliseconds of work taken off the wall time. It is complete
-  // before any answer is recorded, since answers are only handled after this function's
-  // next await.
-  const ledger = new MembershipLedger();
-  const applying = applyChanges(client, settings, target.uuid, plan.add, plan.remove, ledger);
-  const recorded = new Set([...plan.keep, ...plan.remove]);
-  ledger.include(known().filter((m) => recorded.has(m.userId)));
-  const result = await applying;
+  // Every known member is kept, to be removed, to be confirmed again (recorded without a
+  // confirmed membership), or spared (protected and no longer wanted: it leaves
+  // management). The record starts from all but the spared, who are few.
+  const spared = new Set(plan.spared);
+  const ledger = new MembershipLedger(known.filter((m) => !spared.has(m.userId)));
+  const result = await applyChanges(client, settings, target.uuid, plan.add, plan.remove, ledger);
   const outs = toState(desired, target, ledger);
   if (result.failures.length > 0) {
     const message =
@@ -454,19 +452,15 @@ function nonEmpty(value: unknown): string | undefined {
 }
 
 function stateMemberships(olds: Record<string, unknown>): Membership[] {
+  const managed = toIdSet(olds.userIds);
   const recorded = Array.isArray(olds.memberships) ? (olds.memberships as Membership[]) : [];
+  // As written by this provider: one membership per managed user, in the same order.
+  if (recorded.length === managed.length && managed.every((userId, i) => recorded[i]?.userId === userId)) return recorded;
+  // Otherwise userIds is the authority on who is managed; a user without a membership gets a
+  // placeholder (an empty id), which the next update confirms by adding them again.
   const byUser = new Map(recorded.filter((m) => m && typeof m.userId === "string").map((m) => [m.userId, m]));
   const workspaceUuid = nonEmpty(olds.workspaceUuid) ?? "";
-  // userIds is the authority on who is managed; memberships only add detail.
-  return toIdSet(olds.userIds).map((userId) => byUser.get(userId) ?? placeholderMembership(userId, workspaceUuid));
-}
-
-/** Managed users recorded without a confirmed membership (the placeholder's empty id). */
-function unconfirmedIn(olds: Record<string, unknown>): string[] {
-  const managed = new Set(toIdSet(olds.userIds));
-  const recorded = Array.isArray(olds.memberships) ? (olds.memberships as Partial<Membership>[]) : [];
-  const confirmed = new Set(recorded.filter((m) => typeof m?.userId === "string" && m.id !== "").map((m) => m.userId));
-  return [...managed].filter((userId) => !confirmed.has(userId));
+  return managed.map((userId) => byUser.get(userId) ?? placeholderMembership(userId, workspaceUuid));
 }
 
 function placeholderMembership(userId: string, workspaceId: string): Membership {

@@ -6,7 +6,6 @@ import {
   isUnknown,
   planCreate,
   planDelete,
-  planMembers,
   planUpdate,
   toIdMap,
   toIdSet,
@@ -67,18 +66,6 @@ describe("toIdMap", () => {
     expect(map.constructor).toBe(true);
     expect(toIdSet(toIdMap(["constructor"]))).toEqual(["constructor"]);
     expect(toIdSet(toIdMap([]))).toEqual([]);
-  });
-});
-
-describe("planMembers", () => {
-  it.each<[string, string[], string[], { add: string[]; remove: string[] }]>([
-    ["nothing to do", ["a", "b"], ["b", "a"], { add: [], remove: [] }],
-    ["from empty", [], ["b", "a"], { add: ["a", "b"], remove: [] }],
-    ["to empty", ["b", "a"], [], { add: [], remove: ["a", "b"] }],
-    ["swap one", ["a", "b"], ["a", "c"], { add: ["c"], remove: ["b"] }],
-    ["duplicates collapse", ["a", "a"], ["b", "b"], { add: ["b"], remove: ["a"] }],
-  ])("%s", (_name, current, wanted, expected) => {
-    expect(planMembers(current, wanted)).toEqual(expected);
   });
 });
 
