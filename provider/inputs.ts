@@ -132,9 +132,13 @@ function checkIdSet(
   const firstIndex = new Map<string, number>();
   const reportedDuplicates = new Set<string>();
   const { ids, where } = entries;
+  let unknown = entries.unknownFlag;
   for (let index = 0; index < ids.length; index++) {
     const id = ids[index];
-    if (id === UNKNOWN) continue;
+    if (id === UNKNOWN) {
+      unknown = true;
+      continue;
+    }
     // The plain test first: sets of 10,000 ids are checked on every preview, and building a
     // zod result per valid id costs more than everything else here together.
     if (typeof id !== "string" || userIdProblem(id) !== undefined) {
@@ -152,12 +156,14 @@ function checkIdSet(
       });
     }
   }
-  if (failures.length > 0 || isUnknown(value)) return { value, failures };
+  if (failures.length > 0 || unknown) return { value, failures };
   return { value: toIdMap(firstIndex.keys()), failures };
 }
 
 /** The entries of a set and how to name where one sits (`[3]` or `["key"]`), or why there are none. */
-type SetEntries = { ids: readonly unknown[]; where: (index: number) => string } | { failure: InputFailure };
+type SetEntries =
+  | { ids: readonly unknown[]; where: (index: number) => string; unknownFlag: boolean }
+  | { failure: InputFailure };
 
 function setEntries(property: string, value: unknown): SetEntries {
   const tooMany = (count: number): SetEntries => ({
@@ -165,13 +171,15 @@ function setEntries(property: string, value: unknown): SetEntries {
   });
   if (Array.isArray(value)) {
     if (value.length > MAX_SET_SIZE) return tooMany(value.length);
-    return { ids: value, where: (index) => `[${index}]` };
+    return { ids: value, where: (index) => `[${index}]`, unknownFlag: false };
   }
   if (value !== null && typeof value === "object") {
     const keys = Object.keys(value);
     if (keys.length > MAX_SET_SIZE) return tooMany(keys.length);
+    let unknownFlag = false;
     for (const key of keys) {
       const flag = (value as Record<string, unknown>)[key];
+      if (flag === UNKNOWN) unknownFlag = true;
       if (flag !== true && flag !== UNKNOWN) {
         return {
           failure: {
@@ -181,7 +189,7 @@ function setEntries(property: string, value: unknown): SetEntries {
         };
       }
     }
-    return { ids: keys, where: (index) => `[${quote(keys[index] ?? "")}]` };
+    return { ids: keys, where: (index) => `[${quote(keys[index] ?? "")}]`, unknownFlag };
   }
   return {
     failure: { property, reason: `${property} must be a list of user ids, got ${describe(value)}` },
