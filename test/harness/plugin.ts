@@ -173,6 +173,11 @@ export class PluginProcess {
     return plugin;
   }
 
+  /** The plugin's process id (for /proc readings such as peak memory). */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   /** Everything the plugin wrote to stdout so far (its port first). */
   get stdout(): string {
     return this.stdoutText;
