@@ -13,7 +13,8 @@ import { OpenRouterApiError, OpenRouterArgumentError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
 import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, toIdMap, toIdSet, type MemberPlan } from "./plan";
-import { resolveSettings, type ConfigLookup, type Settings } from "./settings";
+import { connect, keepStackConfig } from "./connection";
+import type { Settings } from "./settings";
 import type { Membership } from "./types";
 
 /** The outputs of a `WorkspaceMembers` resource, as stored in state. */
@@ -53,46 +54,9 @@ export class PartialFailureError extends Error {
   }
 }
 
-// ---------------------------------------------------------------------------------------
-// Configuration: the plugin hands over the stack config once, through `configure`.
-
-let stackConfig: ConfigLookup = () => undefined;
-let cachedClient: { client: OpenRouterClient; identity: string; key: string } | undefined;
-
-/** Keeps the stack config for the calls that follow (inside the plugin, `new pulumi.Config()` is empty). */
+/** Keeps the stack config for the calls that follow (see connection.ts). */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  const config = req.config;
-  stackConfig = (key) => {
-    const value: unknown = config.get(key);
-    return typeof value === "string" ? value : undefined;
-  };
-}
-
-/** Settings and a client for one call; the client (and its keep-alive pool) is reused across calls. */
-function connect(): { settings: Settings; client: OpenRouterClient } {
-  const settings = resolveSettings(stackConfig);
-  // Settings are enumerable but for the key, so this names everything the client is built from.
-  const identity = JSON.stringify(settings);
-  if (cachedClient?.identity !== identity || cachedClient.key !== settings.managementKey) {
-    void cachedClient?.client.close();
-    const timeouts = settings.timeoutMs === undefined ? undefined : { headersMs: settings.timeoutMs, bodyMs: settings.timeoutMs };
-    // Loaded on the first call that needs HTTP: check and diff (a preview, the plugin's
-    // first calls) never pay for undici.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { OpenRouterClient: Client } = require("./client") as typeof import("./client");
-    cachedClient = {
-      client: new Client({
-        baseUrl: settings.baseUrl,
-        managementKey: settings.managementKey,
-        retry: settings.retry,
-        connections: Math.max(8, settings.concurrency * 2),
-        ...(timeouts === undefined ? {} : { timeouts }),
-      }),
-      identity,
-      key: settings.managementKey,
-    };
-  }
-  return { settings, client: cachedClient.client };
+  keepStackConfig(req);
 }
 
 // ---------------------------------------------------------------------------------------

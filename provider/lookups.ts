@@ -8,6 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as Client from "./client";
+import type * as Connection from "./connection";
 import type * as SettingsModule from "./settings";
 import type { Membership, Workspace } from "./types";
 
@@ -88,16 +89,16 @@ async function withClient<T>(
   use: (connection: { client: Client.OpenRouterClient; concurrency: number }) => Promise<T>,
 ): Promise<T> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see the module comment
-  const { resolveSettings } = require("./settings") as typeof SettingsModule;
+  const { resolveSettings, CONFIG_NAMES } = require("./settings") as typeof SettingsModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { OpenRouterClient } = require("./client") as typeof Client;
-  const config = await readStackConfig();
+  const { newClient } = require("./connection") as typeof Connection;
+  const config = await readStackConfig(CONFIG_NAMES);
   const settings = resolveSettings((key) => {
     if (key === "openrouter:baseUrl" && options.baseUrl !== undefined) return options.baseUrl;
     if (key === "openrouter:managementKey" && options.managementKey !== undefined) return options.managementKey;
     return config.get(key);
   });
-  const client = new OpenRouterClient({ baseUrl: settings.baseUrl, managementKey: settings.managementKey });
+  const client = newClient(settings);
   try {
     return await use({ client, concurrency: settings.concurrency });
   } finally {
@@ -106,15 +107,13 @@ async function withClient<T>(
 }
 
 /** The `openrouter:` stack config of the running program (empty outside one). */
-async function readStackConfig(): Promise<Map<string, string>> {
+async function readStackConfig(names: readonly string[]): Promise<Map<string, string>> {
   const config = new pulumi.Config("openrouter");
   const values = new Map<string, string>();
-  for (const name of ["baseUrl", "batchSize"]) {
-    const value = config.get(name);
+  for (const name of names) {
+    const value = name === "managementKey" ? await reveal(config.getSecret(name)) : config.get(name);
     if (value !== undefined) values.set(`openrouter:${name}`, value);
   }
-  const key = await reveal(config.getSecret("managementKey"));
-  if (key !== undefined) values.set("openrouter:managementKey", key);
   return values;
 }
 

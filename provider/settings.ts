@@ -18,6 +18,18 @@ export interface Settings {
 /** Reads one stack config value, e.g. `"openrouter:baseUrl"`; undefined when unset. */
 export type ConfigLookup = (key: string) => string | undefined;
 
+/** The `openrouter:` stack config names the settings are read from. */
+export const CONFIG_NAMES = [
+  "managementKey",
+  "baseUrl",
+  "batchSize",
+  "concurrency",
+  "maxAttempts",
+  "maxRetryWaitMs",
+  "retryBaseDelayMs",
+  "timeoutMs",
+] as const;
+
 export const DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
 export const DEFAULT_BATCH_SIZE = 100;
 export const DEFAULT_CONCURRENCY = 4;

@@ -6,9 +6,8 @@
  * workspace-inputs.ts, the HTTP in client.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { OpenRouterClient } from "./client";
 import { OpenRouterApiError } from "./errors";
-import { resolveSettings, type ConfigLookup } from "./settings";
+import { connect, keepStackConfig } from "./connection";
 import {
   checkWorkspaceInputs,
   diffWorkspace,
@@ -24,30 +23,9 @@ import type { Workspace } from "./types";
 
 export type { WorkspaceState } from "./workspace-inputs";
 
-let stackConfig: ConfigLookup = () => undefined;
-let cachedClient: { client: OpenRouterClient; baseUrl: string; key: string } | undefined;
-
-/** Keeps the stack config for the calls that follow (inside the plugin, `new pulumi.Config()` is empty). */
+/** Keeps the stack config for the calls that follow (see connection.ts). */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  const config = req.config;
-  stackConfig = (key) => {
-    const value: unknown = config.get(key);
-    return typeof value === "string" ? value : undefined;
-  };
-}
-
-/** A client for one call; it (and its keep-alive pool) is reused while the settings stay the same. */
-function connect(): OpenRouterClient {
-  const settings = resolveSettings(stackConfig);
-  if (cachedClient?.baseUrl !== settings.baseUrl || cachedClient.key !== settings.managementKey) {
-    void cachedClient?.client.close();
-    cachedClient = {
-      client: new OpenRouterClient({ baseUrl: settings.baseUrl, managementKey: settings.managementKey }),
-      baseUrl: settings.baseUrl,
-      key: settings.managementKey,
-    };
-  }
-  return cachedClient.client;
+  keepStackConfig(req);
 }
 
 /** Validates the inputs; no HTTP. */
@@ -62,7 +40,7 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 
 /** `POST /workspaces` with the set inputs; the id is the new workspace's UUID. */
 export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const workspace = await connect().createWorkspace(toCreateFields(inputs));
+  const workspace = await connect().client.createWorkspace(toCreateFields(inputs));
   return { id: workspace.id, outs: toWorkspaceState(workspace, managedFieldsOf(inputs)) };
 }
 
@@ -77,7 +55,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   if (Object.keys(patch).length === 0) {
     return { outs: { ...stateFields(olds), managedFields: managed } };
   }
-  const workspace = await connect().updateWorkspace(id, patch);
+  const workspace = await connect().client.updateWorkspace(id, patch);
   return { outs: toWorkspaceState(workspace, managed) };
 }
 
@@ -89,7 +67,7 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   let workspace: Workspace;
   try {
-    workspace = await connect().getWorkspace(id);
+    workspace = await connect().client.getWorkspace(id);
   } catch (error) {
     if (error instanceof OpenRouterApiError && error.status === 404) return { id: "" };
     throw error;
@@ -101,7 +79,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
 /** `DELETE /workspaces/{id}`; a workspace already gone counts as deleted. */
 export async function remove(id: string, _props: Record<string, unknown>): Promise<void> {
   try {
-    await connect().deleteWorkspace(id);
+    await connect().client.deleteWorkspace(id);
   } catch (error) {
     if (error instanceof OpenRouterApiError && error.status === 404) return;
     throw error;
