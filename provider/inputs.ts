@@ -6,7 +6,7 @@
  * provider.
  */
 import { z } from "zod";
-import { UNKNOWN, isUnknown, isUuid, toIdMap } from "./plan";
+import { SLUG_PATTERN, UNKNOWN, isUnknown, isUuid, toIdMap } from "./plan";
 
 /** One check failure, as `pulumi.dynamic.CheckFailure`. */
 export interface InputFailure {
@@ -32,7 +32,6 @@ const MAX_FAILURES_PER_PROPERTY = 10;
 /** How much of an offending value a message quotes. */
 const QUOTE_LIMIT = 80;
 
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 // C0/C1 controls, format characters (bidi overrides, zero-width), line/paragraph separators.
 const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 const INVISIBLE_GLOBAL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;

@@ -22,7 +22,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Yaml from "yaml";
-import { isUuid } from "./plan";
+import { SLUG_PATTERN, isUuid } from "./plan";
 import { Workspace, type WorkspaceArgs } from "./workspace";
 import type * as WorkspaceInputs from "./workspace-inputs";
 import { WorkspaceMembers } from "./workspace-members";
@@ -103,7 +103,6 @@ const TOP_LEVEL_KEYS = ["workspaces"] as const;
 /** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
 const PROTECT_KEY = "protect";
 
-const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 const MAX_ID_LENGTH = 256;
 /** Where {@link loadMembersFromConfig} looks when `membersFile` is not set. */

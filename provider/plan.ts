@@ -280,6 +280,9 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The service's slug rule: lowercase letters and digits in segments joined by single hyphens. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
 /** True when `value` has the shape of a UUID (any letter case). */
 export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);

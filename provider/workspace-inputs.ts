@@ -10,7 +10,7 @@
  */
 import { z } from "zod";
 import { describe, quote } from "./inputs";
-import { isUnknown } from "./plan";
+import { SLUG_PATTERN, isUnknown } from "./plan";
 import type { Workspace, WorkspaceFields } from "./types";
 
 /** Every input of a `Workspace`: the fields the service creates a workspace from. */
@@ -37,8 +37,6 @@ type MissingInputs = Exclude<keyof WorkspaceFields, WorkspaceInput>;
 const allInputsListed: [MissingInputs] extends [never] ? true : MissingInputs = true;
 void allInputsListed;
 
-/** The slug rule of `POST /workspaces`: lowercase alphanumeric segments joined by single hyphens. */
-export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Smallest and largest `ioLoggingSamplingRate` accepted. */
 export const SAMPLING_RATE_RANGE = [0.0001, 1] as const;
 
