@@ -73,6 +73,8 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
   declare readonly workspaceId: pulumi.Output<string>;
   /** The workspace's UUID, resolved at create. */
   declare readonly workspaceUuid: pulumi.Output<string>;
+  /** The workspace's slug, resolved at create: lets a diff tell a slug from its own UUID. */
+  declare readonly workspaceSlug: pulumi.Output<string>;
   /** Sorted ids of the users this resource manages that are members. */
   declare readonly userIds: pulumi.Output<string[]>;
   /** Memberships of those users, sorted by `userId`. */
@@ -90,6 +92,7 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
       protectedUserIds: args.protectedUserIds,
       maxRemovals: args.maxRemovals,
       workspaceUuid: undefined,
+      workspaceSlug: undefined,
       memberships: undefined,
     };
     super(sharedProvider, name, props, opts, "openrouter", "WorkspaceMembers");
