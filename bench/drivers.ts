@@ -2,9 +2,9 @@
  * Three ways to carry out the same membership changes, measured side by side:
  *
  * - `ours`: the provider's lifecycle, loaded from `lib/` exactly as the plugin loads it.
- * - `sdk`: the same chunked algorithm (chunks of `batchSize`, `concurrency` in flight, pages
- *   fetched in parallel once `total_count` is known) written on the official
- *   `@openrouter/sdk`, so only the HTTP client differs.
+ * - `sdk`: the provider's algorithm (check, planning, ledger, bounded chunks, page plan,
+ *   outputs) from the same `lib/` modules, with the official `@openrouter/sdk` as the HTTP
+ *   client: only the client differs.
  * - `naive`: the per-member resource style, one add or remove call per user, at the same
  *   concurrency, on our client.
  */
@@ -12,12 +12,20 @@ import { join } from "node:path";
 import type * as Lifecycle from "../provider/lifecycle";
 import type * as Client from "../provider/client";
 import type * as Bounded from "../provider/bounded";
+import type * as Inputs from "../provider/inputs";
+import type * as Ledger from "../provider/ledger";
+import type * as Plan from "../provider/plan";
+import type { Membership } from "../provider/types";
+import type { OpenRouter } from "@openrouter/sdk";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the built package, as the plugin loads it */
 const libDir = join(__dirname, "..", "lib");
 const loadLifecycle = (): typeof Lifecycle => require(join(libDir, "lifecycle.js"));
 const loadClient = (): typeof Client => require(join(libDir, "client.js"));
 const loadBounded = (): typeof Bounded => require(join(libDir, "bounded.js"));
+const loadInputs = (): typeof Inputs => require(join(libDir, "inputs.js"));
+const loadPlan = (): typeof Plan => require(join(libDir, "plan.js"));
+const loadLedger = (): typeof Ledger => require(join(libDir, "ledger.js"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Where the emulator is and how the provider is tuned. */
@@ -90,75 +98,139 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
   };
 }
 
-interface SdkMember {
-  userId: string;
-}
-
 /**
- * The provider's algorithm on `@openrouter/sdk`: same chunks, same concurrency, same page
- * plan; state is the set of managed user ids.
+ * The provider's algorithm with only the HTTP client swapped for `@openrouter/sdk`.
+ *
+ * Shared with `ours`, loaded from the same `lib/` modules: the input check (`checkInputs`,
+ * which validates every id and returns the sets as keyed maps), the pure planning
+ * (`planCreate` / `planUpdate` / `planDelete`, `chunk`, `checkRemovalLimit`), the
+ * `MembershipLedger` (an add records only the memberships its answer returned), the
+ * bounded queue (`runBounded`: adds and removes in one queue, `concurrency` in flight), the
+ * page plan of a listing (first page, then the rest in parallel once `total_count` is
+ * known), and the outputs (sorted `userIds` and `memberships`; a refresh also builds the
+ * keyed-map inputs it hands back).
+ *
+ * Different: the requests and answers go through the SDK's client and its own models,
+ * mapped here to our `Membership`. Left out, since the benchmark never meets them:
+ * `protectedUserIds` and `maxRemovals` (never set), the provider's repair of an
+ * inconsistent old state, and its partial-failure handling (settling lost answers,
+ * refusals, partial-failure state): any failure here simply throws.
  */
 export async function sdkDriver(target: Target): Promise<MembersDriver> {
   const { OpenRouter } = await import("@openrouter/sdk");
   const sdk = new OpenRouter({ apiKey: target.managementKey, serverURL: target.baseUrl });
+  const { checkInputs } = loadInputs();
+  const { planCreate, planUpdate, planDelete, chunk, checkRemovalLimit, toIdMap, toIdSet } = loadPlan();
+  const { MembershipLedger } = loadLedger();
   const { runBounded } = loadBounded();
-  const managed = new Map<string, { uuid: string; userIds: Set<string> }>();
+  const states = new Map<string, Lifecycle.MembersState>();
 
-  const applyChunks = async (uuid: string, add: string[], remove: string[]): Promise<void> => {
-    const batches = [
-      ...chunks(add, target.batchSize).map((userIds) => ({ add: true, userIds })),
-      ...chunks(remove, target.batchSize).map((userIds) => ({ add: false, userIds })),
-    ];
-    const outcome = await runBounded(batches, target.concurrency, async (batch) => {
-      const request = { id: uuid, bulkAddWorkspaceMembersRequest: { userIds: batch.userIds } };
-      if (batch.add) await sdk.workspaces.bulkAddMembers(request);
-      else await sdk.workspaces.bulkRemoveMembers({ id: uuid, bulkRemoveWorkspaceMembersRequest: { userIds: batch.userIds } });
-    });
-    if (outcome.errors.length > 0) throw outcome.errors[0];
+  const checked = (workspace: string, userIds: string[], exclusive: boolean) => {
+    const answer = checkInputs({}, { workspaceId: workspace, userIds, exclusive });
+    if (answer.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(answer.failures)}`);
+    return { workspaceId: workspace, userIds: toIdSet(answer.inputs.userIds), exclusive: answer.inputs.exclusive === true };
   };
-  const listAll = async (uuid: string): Promise<SdkMember[]> => {
+  const listAll = async (uuid: string): Promise<Membership[]> => {
     const page = async (offset: number) => (await sdk.workspaces.listMembers({ id: uuid, offset, limit: 100 })).result;
     const first = await page(0);
     const offsets: number[] = [];
     for (let offset = first.data.length; first.data.length > 0 && offset < first.totalCount; offset += first.data.length) offsets.push(offset);
     const outcome = await runBounded(offsets, target.concurrency, page);
     if (outcome.errors.length > 0) throw outcome.errors[0];
-    return [first, ...outcome.results].flatMap((p) => p?.data ?? []);
+    return [first, ...outcome.results].flatMap((p) => (p?.data ?? []).map(toMembership));
   };
-  const entry = (workspace: string) => {
-    const found = managed.get(workspace);
+  /** Sends the plan's chunks and returns the record: `known` but the spared, changed only by answers. */
+  const applyPlan = async (uuid: string, plan: Plan.MemberPlan, known: readonly Membership[]): Promise<Ledger.MembershipLedger> => {
+    const limitError = checkRemovalLimit(plan.remove.length, undefined);
+    if (limitError !== undefined) throw new Error(limitError);
+    const spared = new Set(plan.spared);
+    const ledger = new MembershipLedger(known.filter((m) => !spared.has(m.userId)));
+    const batches = [
+      ...chunk(plan.add, target.batchSize).map((userIds) => ({ adding: true, userIds })),
+      ...chunk(plan.remove, target.batchSize).map((userIds) => ({ adding: false, userIds })),
+    ];
+    const outcome = await runBounded(batches, target.concurrency, async ({ adding, userIds }) => {
+      if (adding) {
+        const answer = await sdk.workspaces.bulkAddMembers({ id: uuid, bulkAddWorkspaceMembersRequest: { userIds } });
+        const asked = new Set(userIds);
+        const confirmed = answer.data.filter((m) => asked.has(m.userId)).map(toMembership);
+        ledger.confirmAdded(confirmed);
+        const returned = new Set(confirmed.map((m) => m.userId));
+        const leftOut = userIds.filter((u) => !returned.has(u));
+        if (leftOut.length > 0) throw new Error(`the service did not add ${leftOut.join(", ")}`);
+      } else {
+        const answer = await sdk.workspaces.bulkRemoveMembers({ id: uuid, bulkRemoveWorkspaceMembersRequest: { userIds } });
+        if (answer.removedCount < userIds.length) throw new Error(`the service removed ${answer.removedCount} of ${userIds.length} users`);
+        ledger.forget(userIds);
+      }
+    });
+    if (outcome.errors.length > 0) throw outcome.errors[0];
+    return ledger;
+  };
+  const toState = (desired: { workspaceId: string; exclusive: boolean }, uuid: string, slug: string | undefined, ledger: Ledger.MembershipLedger): Lifecycle.MembersState => ({
+    workspaceId: desired.workspaceId,
+    workspaceUuid: uuid,
+    ...(slug === undefined ? {} : { workspaceSlug: slug }),
+    ...ledger.snapshot(),
+    exclusive: desired.exclusive,
+    protectedUserIds: [],
+  });
+  const state = (workspace: string) => {
+    const found = states.get(workspace);
     if (!found) throw new Error(`no state for ${workspace}`);
     return found;
   };
 
   return {
     async create(workspace, userIds, exclusive) {
-      const uuid = (await sdk.workspaces.get({ id: workspace })).data.id;
-      const wanted = new Set(userIds);
-      const others = exclusive ? (await listAll(uuid)).map((m) => m.userId).filter((u) => !wanted.has(u)) : [];
-      await applyChunks(uuid, [...wanted].sort(), others.sort());
-      managed.set(workspace, { uuid, userIds: wanted });
+      const desired = checked(workspace, userIds, exclusive);
+      const { id: uuid, slug } = (await sdk.workspaces.get({ id: workspace })).data;
+      const current = desired.exclusive ? await listAll(uuid) : undefined;
+      const plan = planCreate({ wanted: desired.userIds, exclusive: desired.exclusive, currentMembers: current?.map((m) => m.userId) });
+      const ledger = await applyPlan(uuid, plan, current ?? []);
+      states.set(workspace, toState(desired, uuid, slug, ledger));
     },
     async update(workspace, userIds) {
-      const old = entry(workspace);
-      const wanted = new Set(userIds);
-      const add = [...wanted].filter((u) => !old.userIds.has(u)).sort();
-      const remove = [...old.userIds].filter((u) => !wanted.has(u)).sort();
-      await applyChunks(old.uuid, add, remove);
-      managed.set(workspace, { uuid: old.uuid, userIds: wanted });
+      const old = state(workspace);
+      const desired = checked(workspace, userIds, old.exclusive);
+      const current = desired.exclusive ? await listAll(old.workspaceUuid) : undefined;
+      const plan = planUpdate({
+        oldManaged: old.userIds,
+        unconfirmed: old.memberships.filter((m) => m.id === "").map((m) => m.userId),
+        wanted: desired.userIds,
+        exclusive: desired.exclusive,
+        currentMembers: current?.map((m) => m.userId),
+      });
+      const ledger = await applyPlan(old.workspaceUuid, plan, current ?? old.memberships);
+      states.set(workspace, toState(desired, old.workspaceUuid, old.workspaceSlug, ledger));
     },
     async refresh(workspace) {
-      const old = entry(workspace);
-      const present = (await listAll(old.uuid)).filter((m) => old.userIds.has(m.userId));
-      old.userIds = new Set(present.map((m) => m.userId));
-      return old.userIds.size;
+      const old = state(workspace);
+      const managed = new Set(old.userIds);
+      const present = (await listAll(old.workspaceUuid)).filter((m) => managed.has(m.userId) || old.exclusive);
+      const outs = toState(old, old.workspaceUuid, old.workspaceSlug, new MembershipLedger(present));
+      // What read hands back beside the outputs: the checked-input form of the set.
+      toIdMap(outs.userIds);
+      states.set(workspace, outs);
+      return outs.userIds.length;
     },
     async remove(workspace) {
-      const old = entry(workspace);
-      await applyChunks(old.uuid, [], [...old.userIds].sort());
-      managed.delete(workspace);
+      const old = state(workspace);
+      const plan = planDelete({ managed: old.userIds });
+      // As the provider's delete: each user recorded until its removal is confirmed.
+      const placeholders = plan.remove.map((userId) => ({ id: "", userId, workspaceId: old.workspaceUuid, role: "", createdAt: "" }));
+      await applyPlan(old.workspaceUuid, plan, placeholders);
+      states.delete(workspace);
     },
   };
+}
+
+/** The SDK's own membership model (its subpath exports need a newer module resolution than ours). */
+type SdkMembership = Awaited<ReturnType<OpenRouter["workspaces"]["bulkAddMembers"]>>["data"][number];
+
+/** The SDK's membership model as ours (the same fields; the SDK's role is an open enum). */
+function toMembership(m: SdkMembership): Membership {
+  return { id: m.id, userId: m.userId, workspaceId: m.workspaceId, role: m.role, createdAt: m.createdAt };
 }
 
 /**
@@ -203,10 +275,4 @@ export function naiveDriver(target: Target): Pick<MembersDriver, "create" | "upd
     },
     close: () => client.close(),
   };
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let at = 0; at < items.length; at += size) out.push(items.slice(at, at + size));
-  return out;
 }
