@@ -62,11 +62,7 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
     if (answer.failures?.length) throw new Error(`check failed: ${JSON.stringify(answer.failures)}`);
     return { ...answer.inputs, __provider: "bench" } as Outputs;
   };
-  const state = (workspace: string) => {
-    const found = states.get(workspace);
-    if (!found) throw new Error(`no state for ${workspace}`);
-    return found;
-  };
+  const state = (workspace: string) => stateOf(states, workspace);
   return {
     async create(workspace, userIds, exclusive) {
       const inputs = await checked(workspace, userIds, exclusive);
@@ -175,11 +171,7 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
     exclusive: desired.exclusive,
     protectedUserIds: [],
   });
-  const state = (workspace: string) => {
-    const found = states.get(workspace);
-    if (!found) throw new Error(`no state for ${workspace}`);
-    return found;
-  };
+  const state = (workspace: string) => stateOf(states, workspace);
 
   return {
     async create(workspace, userIds, exclusive) {
@@ -275,4 +267,11 @@ export function naiveDriver(target: Target): Pick<MembersDriver, "create" | "upd
     },
     close: () => client.close(),
   };
+}
+
+/** The recorded state of a workspace's resource; the scenarios always create before they use it. */
+function stateOf<T>(states: ReadonlyMap<string, T>, workspace: string): T {
+  const found = states.get(workspace);
+  if (found === undefined) throw new Error(`no state for ${workspace}`);
+  return found;
 }
