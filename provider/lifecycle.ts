@@ -2,18 +2,18 @@
  * The `WorkspaceMembers` lifecycle, as Pulumi's dynamic-provider plugin calls it.
  *
  * This module is loaded only at call time, inside the plugin (see load-implementation.ts),
- * so it may hold zod schemas, an undici pool and the stack config. It is glue: the rules
- * live in plan.ts (what to add and remove), inputs.ts (what is valid) and ledger.ts (what
- * may be recorded); the HTTP in client.ts.
+ * so it may use zod and undici freely. It is glue: the rules live in plan.ts (what to add
+ * and remove), inputs.ts (what is valid) and ledger.ts (what may be recorded); the stack
+ * config and the client in connection.ts; the HTTP in client.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { runBounded } from "./bounded";
 import type { OpenRouterClient } from "./client";
+import { connect, keepStackConfig } from "./connection";
 import { OpenRouterApiError, OpenRouterArgumentError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
 import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, toIdMap, toIdSet, type MemberPlan } from "./plan";
-import { connect, keepStackConfig } from "./connection";
 import type { Settings } from "./settings";
 import type { Membership } from "./types";
 
