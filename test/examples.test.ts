@@ -11,8 +11,7 @@ import {
   UNKNOWN,
   captureRegistrations,
   registrationNamed,
-  secret,
-  startPlugin,
+  startPluginAgainst,
   type PluginProcess,
   type Registration,
 } from "./harness";
@@ -173,8 +172,7 @@ describe("each example through the plugin against the emulator's demo organizati
   beforeEach(async () => {
     emulator = await startEmulator({ seed: "demo" });
     seedDemoOrganization(emulator);
-    plugin = await startPlugin({ cwd: REPO_ROOT });
-    await plugin.configure({ "openrouter:managementKey": secret(emulator.managementKey), "openrouter:baseUrl": emulator.url });
+    plugin = await startPluginAgainst(emulator);
   });
 
   afterEach(async () => {

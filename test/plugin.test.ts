@@ -5,12 +5,10 @@ import {
   ResourceInitError,
   captureRegistrations,
   registrationNamed,
-  secret,
-  startPlugin,
+  startPluginAgainst,
   type PluginProcess,
   type Registration,
 } from "./harness";
-import { REPO_ROOT, ensureBuilt } from "./harness/build";
 
 // Issue 4: a WorkspaceMembers resource through Pulumi's real dynamic-provider plugin, with
 // the engine's calls and arguments, against the emulator. The plugin runs in this checkout,
@@ -23,12 +21,8 @@ let emulator: Emulator;
 let plugin: PluginProcess;
 
 beforeAll(async () => {
-  await ensureBuilt();
   emulator = await startEmulator({ seed: "plugin-test", users: USERS });
-  plugin = await startPlugin({ cwd: REPO_ROOT });
-  await plugin.configure({
-    "openrouter:managementKey": secret(emulator.managementKey),
-    "openrouter:baseUrl": emulator.url,
+  plugin = await startPluginAgainst(emulator, {
     // Small chunks and one request at a time make every chunk visible, in order, in the log.
     "openrouter:batchSize": "2",
     "openrouter:concurrency": "1",

@@ -12,8 +12,7 @@ import { inspect } from "node:util";
 import * as lifecycle from "../provider/lifecycle";
 import { startEmulator, type Emulator } from "../provider/testing";
 import { WorkspaceMembers, type WorkspaceMembersArgs } from "../provider/workspace-members";
-import { Engine, captureRegistrations, registrationNamed, secret, startPlugin, type PluginProcess, type Registration } from "./harness";
-import { REPO_ROOT, ensureBuilt } from "./harness/build";
+import { Engine, captureRegistrations, registrationNamed, startPluginAgainst, type PluginProcess, type Registration } from "./harness";
 import { stackConfig } from "./support/chaos";
 
 const KEY = "sk-or-v1-canary-0f1e2d3c4b5a69788796a5b4c3d2e1f0-do-not-leak";
@@ -170,13 +169,9 @@ describe("through Pulumi's real plugin process", () => {
   let plugin: PluginProcess;
 
   beforeAll(async () => {
-    await ensureBuilt();
     emulator = await startEmulator({ seed: "secrets-plugin", managementKey: KEY, users: USERS });
     emulator.createWorkspace({ slug: "platform" });
-    plugin = await startPlugin({ cwd: REPO_ROOT });
-    await plugin.configure({
-      "openrouter:managementKey": secret(KEY),
-      "openrouter:baseUrl": emulator.url,
+    plugin = await startPluginAgainst(emulator, {
       "openrouter:batchSize": "1",
       "openrouter:maxAttempts": "2",
       "openrouter:retryBaseDelayMs": "1",

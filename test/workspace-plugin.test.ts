@@ -6,12 +6,10 @@ import {
   UNKNOWN,
   captureRegistrations,
   registrationNamed,
-  secret,
-  startPlugin,
+  startPluginAgainst,
   type PluginProcess,
   type Registration,
 } from "./harness";
-import { REPO_ROOT, ensureBuilt } from "./harness/build";
 
 // Issue 7: the Workspace resource through Pulumi's real dynamic-provider plugin, with the
 // engine's calls and arguments, against the emulator; and a Workspace with its
@@ -23,13 +21,8 @@ let emulator: Emulator;
 let plugin: PluginProcess;
 
 beforeAll(async () => {
-  await ensureBuilt();
   emulator = await startEmulator({ seed: "workspace-plugin", users: USERS });
-  plugin = await startPlugin({ cwd: REPO_ROOT });
-  await plugin.configure({
-    "openrouter:managementKey": secret(emulator.managementKey),
-    "openrouter:baseUrl": emulator.url,
-  });
+  plugin = await startPluginAgainst(emulator);
 });
 
 afterAll(async () => {

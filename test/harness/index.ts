@@ -7,8 +7,10 @@
  *   over gRPC (`./plugin`).
  * - `Engine` sequences those calls as `preview`/`up`/`refresh`/`destroy` and keeps the
  *   state (`./engine`).
+ * - `startPluginAgainst` starts it configured for an emulator (`./against-emulator`).
  * - `./struct` holds the wire conventions: `Struct` conversion, unknowns, secrets.
  */
+export { startPluginAgainst } from "./against-emulator";
 export {
   captureRegistrations,
   captureRegistrationsInProcess,
