@@ -53,7 +53,7 @@ export function toIdSet(value: unknown): string[] {
  * {@link toIdSet} and whether a preview unknown stands in the set (as the whole value, an
  * array element or a map flag), from one pass: sets of 10,000 ids are read on every diff.
  */
-export function readIdSet(value: unknown): { ids: string[]; unknown: boolean } {
+function readIdSet(value: unknown): { ids: string[]; unknown: boolean } {
   if (value === UNKNOWN) return { ids: [], unknown: true };
   const ids: string[] = [];
   let unknown = false;
