@@ -211,10 +211,7 @@ export class PluginProcess {
 
   /** `Check`: `olds` are the inputs recorded in state (`{}` on create), `news` the program's. */
   async check(urn: string, olds: PropertyMap, news: PropertyMap): Promise<CheckAnswer> {
-    const request = new providerProto.CheckRequest();
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
+    const request = addressed(new providerProto.CheckRequest(), urn);
     request.setOlds(wire(olds));
     request.setNews(wire(news));
     const response = await this.call<ProviderProto.CheckRequest, ProviderProto.CheckResponse>("check", request);
@@ -232,11 +229,8 @@ export class PluginProcess {
     news: PropertyMap,
     oldInputs: PropertyMap = {},
   ): Promise<DiffAnswer> {
-    const request = new providerProto.DiffRequest();
+    const request = addressed(new providerProto.DiffRequest(), urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setOlds(wire(olds));
     request.setNews(wire(news));
     request.setOldInputs(wire(oldInputs));
@@ -255,10 +249,7 @@ export class PluginProcess {
    * throws {@link ResourceInitError} for a partial create, {@link PluginCallError} otherwise.
    */
   async create(urn: string, properties: PropertyMap): Promise<{ id: string; properties: PropertyMap }> {
-    const request = new providerProto.CreateRequest();
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
+    const request = addressed(new providerProto.CreateRequest(), urn);
     request.setProperties(wire(properties));
     const response = await this.call<ProviderProto.CreateRequest, ProviderProto.CreateResponse>("create", request);
     return { id: response.getId(), properties: fromStruct(response.getProperties()) };
@@ -275,11 +266,8 @@ export class PluginProcess {
     properties: PropertyMap,
     inputs: PropertyMap,
   ): Promise<{ id: string; properties: PropertyMap; inputs?: PropertyMap }> {
-    const request = new providerProto.ReadRequest();
+    const request = addressed(new providerProto.ReadRequest(), urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setProperties(wire(properties));
     request.setInputs(wire(inputs));
     const response = await this.call<ProviderProto.ReadRequest, ProviderProto.ReadResponse>("read", request);
@@ -302,11 +290,8 @@ export class PluginProcess {
     news: PropertyMap,
     oldInputs: PropertyMap = {},
   ): Promise<{ properties: PropertyMap }> {
-    const request = new providerProto.UpdateRequest();
+    const request = addressed(new providerProto.UpdateRequest(), urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setOlds(wire(olds));
     request.setNews(wire(news));
     request.setOldInputs(wire(oldInputs));
@@ -316,11 +301,8 @@ export class PluginProcess {
 
   /** `Delete` with the recorded outputs (all the provider gets besides the id). */
   async delete(id: string, urn: string, properties: PropertyMap, oldInputs: PropertyMap = {}): Promise<void> {
-    const request = new providerProto.DeleteRequest();
+    const request = addressed(new providerProto.DeleteRequest(), urn);
     request.setId(id);
-    request.setUrn(urn);
-    request.setName(nameOf(urn));
-    request.setType(typeOf(urn));
     request.setProperties(wire(properties));
     request.setOldInputs(wire(oldInputs));
     await this.call("delete", request);
@@ -382,6 +364,17 @@ function scrubbedEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(OPENROUTER_|PULUMI_)/.test(key)),
   );
+}
+
+/** Sets the URN, and the name and type the engine sends beside it, as every resource call carries them. */
+function addressed<R extends { setUrn(urn: string): unknown; setName(name: string): unknown; setType(type: string): unknown }>(
+  request: R,
+  urn: string,
+): R {
+  request.setUrn(urn);
+  request.setName(nameOf(urn));
+  request.setType(typeOf(urn));
+  return request;
 }
 
 function nameOf(urn: string): string {
