@@ -73,7 +73,10 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 // ---------------------------------------------------------------------------------------
 // create, update, delete
 
-/** The checked inputs, as plain values (check has already refused anything malformed). */
+/**
+ * The checked inputs as plain values (check has already refused anything malformed). The
+ * outputs echo every input, so read and delete take the same values from the state.
+ */
 interface Desired {
   workspaceId: string;
   userIds: string[];
@@ -179,8 +182,8 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     if (error instanceof OpenRouterApiError && error.status === 404) return { id: "" };
     throw error;
   }
-  const desired = readDesired({ ...props, userIds: [] });
-  const managed = new Set(toIdSet(props.userIds));
+  const desired = readDesired(props);
+  const managed = new Set(desired.userIds);
   const protectedIds = new Set(desired.protectedUserIds);
   // What refresh reports: managed users still there and, in exclusive mode, anyone else
   // who is not protected (a member added by hand is drift the next update removes).
@@ -192,8 +195,8 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
 /** Removes the managed users (`delete` is a keyword). Gone already counts as done. */
 export async function remove(id: string, props: Record<string, unknown>): Promise<void> {
   const target = stateTarget(id, props);
-  const desired = readDesired({ ...props, userIds: [] });
-  const plan = planDelete({ managed: toIdSet(props.userIds), protectedIds: desired.protectedUserIds });
+  const desired = readDesired(props);
+  const plan = planDelete({ managed: desired.userIds, protectedIds: desired.protectedUserIds });
   const limitError = checkRemovalLimit(plan.remove.length, desired.maxRemovals);
   if (limitError !== undefined) throw new Error(`${describe("delete", desired.workspaceId)}: ${limitError}`);
   if (plan.remove.length === 0) return;
