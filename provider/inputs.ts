@@ -6,7 +6,8 @@
  * provider.
  */
 import { z } from "zod";
-import { SLUG_PATTERN, UNKNOWN, isUnknown, isUuid, toIdMap } from "./plan";
+import { closestName, quote, userIdProblem, workspaceIdProblem } from "./ids";
+import { UNKNOWN, isUnknown, toIdMap } from "./plan";
 
 /** One check failure, as `pulumi.dynamic.CheckFailure`. */
 export interface InputFailure {
@@ -25,16 +26,8 @@ export const KNOWN_INPUTS = ["workspaceId", "userIds", "exclusive", "protectedUs
 
 /** Most entries one set may hold; far above any organization, low enough to stay fast. */
 export const MAX_SET_SIZE = 100_000;
-/** Longest user id or workspace id accepted. */
-export const MAX_ID_LENGTH = 256;
 /** Per property, the first this-many problems are reported one by one, then a count. */
 const MAX_FAILURES_PER_PROPERTY = 10;
-/** How much of an offending value a message quotes. */
-const QUOTE_LIMIT = 80;
-
-// C0/C1 controls, format characters (bidi overrides, zero-width), line/paragraph separators.
-const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-const INVISIBLE_GLOBAL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
 /**
  * Validates `news` (the program's inputs as the plugin decoded them) and returns the checked
@@ -229,30 +222,6 @@ function getSchemas(): Schemas {
   return schemas;
 }
 
-/** Why `value` cannot name a workspace, or `undefined` when it can. */
-function workspaceIdProblem(value: string): string | undefined {
-  if (value === "") return "must not be empty: give the workspace's UUID or slug";
-  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
-  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
-  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
-  if (isUuid(value) || SLUG_PATTERN.test(value)) return undefined;
-  return (
-    `${quote(value)} is neither a workspace UUID nor a slug ` +
-    "(lowercase letters and digits in segments joined by single hyphens, e.g. \"ml-research\")"
-  );
-}
-
-/** Why `value` cannot be a user id, or `undefined` when it can. */
-function userIdProblem(value: string): string | undefined {
-  if (value.trim() === "") return `is blank: ${quote(value)}`;
-  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
-  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
-  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
-  // The engine hides keys starting with "__" in previews, and "__proto__" would vanish as a map key.
-  if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
-  return undefined;
-}
-
 /** Runs `schema` on `value` and turns each issue into a failure of `property`, prefixed by `label`. */
 function issuesToFailures(property: string, schema: z.ZodType, value: unknown, label = property): InputFailure[] {
   const result = schema.safeParse(value, { reportInput: true });
@@ -278,49 +247,9 @@ function capPerProperty(failures: InputFailure[]): InputFailure[] {
 }
 
 function unknownKeyReason(key: string): string {
-  const suggestion = closestKnownInput(key);
+  const suggestion = closestName(key, KNOWN_INPUTS, (name) => Math.max(1, Math.floor(name.length / 4)));
   const hint = suggestion === undefined ? `the inputs are ${KNOWN_INPUTS.join(", ")}` : `did you mean ${suggestion}?`;
   return `unknown input ${quote(key)}: ${hint}`;
-}
-
-/** The known input `key` most likely misspells: same letters in another case, or a few edits away. */
-function closestKnownInput(key: string): string | undefined {
-  if (key.length > 2 * MAX_ID_LENGTH) return undefined;
-  const lower = key.toLowerCase();
-  let best: { name: string; distance: number } | undefined;
-  for (const name of KNOWN_INPUTS) {
-    const distance = editDistance(lower, name.toLowerCase());
-    if (best === undefined || distance < best.distance) best = { name, distance };
-  }
-  return best !== undefined && best.distance <= Math.max(1, Math.floor(best.name.length / 4)) ? best.name : undefined;
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/**
- * A string as a message may show it: JSON-quoted, every control or invisible character
- * escaped as `\uXXXX` (so a terminal shows what is really there), and cut after
- * {@link QUOTE_LIMIT} characters with the full length noted.
- */
-export function quote(value: string): string {
-  const shown = value.length > QUOTE_LIMIT ? value.slice(0, QUOTE_LIMIT) : value;
-  const escaped = JSON.stringify(shown).replace(
-    INVISIBLE_GLOBAL,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return value.length > QUOTE_LIMIT ? `${escaped.slice(0, -1)}…" (${value.length} characters)` : escaped;
 }
 
 /** Any value as a message may show it, briefly and without ever throwing. */

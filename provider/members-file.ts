@@ -22,7 +22,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type * as Yaml from "yaml";
-import { SLUG_PATTERN, isUuid } from "./plan";
+import { closestName, isUuid, quote, userIdProblem, workspaceIdProblem } from "./ids";
 import { Workspace, type WorkspaceArgs } from "./workspace";
 import type * as WorkspaceInputs from "./workspace-inputs";
 import { WorkspaceMembers } from "./workspace-members";
@@ -103,8 +103,6 @@ const TOP_LEVEL_KEYS = ["workspaces"] as const;
 /** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
 const PROTECT_KEY = "protect";
 
-const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-const MAX_ID_LENGTH = 256;
 /** Where {@link loadMembersFromConfig} looks when `membersFile` is not set. */
 const DEFAULT_MEMBERS_FILE = "members.yaml";
 
@@ -495,50 +493,11 @@ function validateIdList(
   return ids;
 }
 
-function userIdProblem(value: string): string | undefined {
-  if (value.trim() === "") return `is blank: ${quote(value)}`;
-  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}`;
-  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
-  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
-  // The engine hides keys starting with "__" in previews, where user ids become map keys.
-  if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
-  return undefined;
-}
-
-function workspaceIdProblem(value: string): string | undefined {
-  if (isUuid(value) || SLUG_PATTERN.test(value)) return undefined;
-  return (
-    `${quote(value)} is neither a workspace UUID nor a slug ` +
-    '(lowercase letters and digits in segments joined by single hyphens, e.g. "ml-research")'
-  );
-}
-
 function unknownKey(key: string, known: readonly string[]): string {
-  const near =
-    known.find((candidate) => candidate.toLowerCase() === key.toLowerCase()) ??
-    // The closest within two edits: "workspaces" is "workspace" mistyped, not "workspaceId".
-    known
-      .map((candidate) => ({ candidate, distance: editDistance(candidate, key) }))
-      .filter(({ distance }) => distance <= 2)
-      .sort((a, b) => a.distance - b.distance)[0]?.candidate;
+  // Within two edits: "workspaces" is "workspace" mistyped, not "workspaceId".
+  const near = closestName(key, known, () => 2);
   const suggestion = near ? `did you mean "${near}"? ` : "";
   return `unknown key ${quote(key)} (${suggestion}allowed: ${known.join(", ")})`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**
@@ -591,6 +550,3 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function quote(value: string): string {
-  return JSON.stringify(value);
-}

@@ -1,9 +1,10 @@
 /**
  * Pure planning for `WorkspaceMembers`: id-set normalisation, set difference, chunking, the
  * removal guards (`protectedUserIds`, `maxRemovals`) and the engine-facing diff. No I/O and
- * no imports, so every rule here is table-tested on its own (test/plan.test.ts) and the
- * lifecycle is a thin loop over what these functions return.
+ * nothing imported but the pure id rules, so every rule here is table-tested on its own
+ * (test/plan.test.ts) and the lifecycle is a thin loop over what these functions return.
  */
+import { isUuid } from "./ids";
 
 /**
  * The value the dynamic-provider plugin hands us in place of anything not yet known during
@@ -278,15 +279,6 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   return { changes: changed, replaces: [] };
 }
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** The service's slug rule: lowercase letters and digits in segments joined by single hyphens. */
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-/** True when `value` has the shape of a UUID (any letter case). */
-export function isUuid(value: string): boolean {
-  return UUID_PATTERN.test(value);
-}
 
 function sameWorkspace(olds: Record<string, unknown>, newId: unknown): boolean {
   if (typeof newId !== "string") return false;

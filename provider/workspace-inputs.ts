@@ -9,8 +9,9 @@
  * the zod schemas at module scope never reach the serialized provider.
  */
 import { z } from "zod";
-import { describe, quote } from "./inputs";
-import { SLUG_PATTERN, isUnknown } from "./plan";
+import { describe } from "./inputs";
+import { INVISIBLE_PATTERN, SLUG_PATTERN, closestName, quote } from "./ids";
+import { isUnknown } from "./plan";
 import type { Workspace, WorkspaceFields } from "./types";
 
 /** Every input of a `Workspace`: the fields the service creates a workspace from. */
@@ -59,7 +60,6 @@ export interface CheckedWorkspaceInputs {
 export type WorkspaceState = Omit<Workspace, "id"> & { managedFields: WorkspaceInput[] };
 
 // C0/C1 controls, format characters (bidi overrides, zero-width), line/paragraph separators.
-const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 
 const visibleText = (what: string) =>
   z
@@ -239,7 +239,7 @@ function isWorkspaceInput(key: string): key is WorkspaceInput {
 
 function unknownKeyReason(key: string): string {
   const known = WORKSPACE_INPUTS.join(", ");
-  const match = WORKSPACE_INPUTS.find((input) => input.toLowerCase() === key.toLowerCase());
+  const match = closestName(key, WORKSPACE_INPUTS, () => 0);
   const hint = match === undefined ? "" : ` Did you mean ${quote(match)}?`;
   return `${quote(key)} is not an input of Workspace.${hint} Known inputs: ${known}.`;
 }

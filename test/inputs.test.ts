@@ -1,7 +1,8 @@
 import fc from "fast-check";
 // The decoder the dynamic-provider plugin uses for inputs (a dependency of @pulumi/pulumi).
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { MAX_ID_LENGTH, MAX_SET_SIZE, checkInputs, describe as describeValue, quote } from "../provider/inputs";
+import { MAX_ID_LENGTH, quote } from "../provider/ids";
+import { MAX_SET_SIZE, checkInputs, describe as describeValue } from "../provider/inputs";
 import { UNKNOWN } from "../provider/plan";
 
 const WORKSPACE_UUID = "0b9e4a52-3f0e-4d8e-9c2f-1f7d2a6b8c01";
