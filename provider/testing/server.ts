@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { setTimeout as sleep } from "node:timers/promises";
+import { performance } from "node:perf_hooks";
+import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import type { FaultDecision, FaultPlan, MalformedBody } from "./faults";
 import { EmulatorHttpError, errorBody } from "./http-error";
 import type { PendingEntry, RequestLog } from "./request-log";
@@ -114,6 +115,9 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
   const rawUrl = req.url ?? "/";
   const exchange = new Exchange(context.log, res, context.log.begin(method, rawUrl));
   const { entry } = exchange;
+  // The latency counts from the request's arrival, as the network's would, not from when
+  // its body has been read.
+  const answerAt = performance.now() + context.latencyMs();
   try {
     const bodyText = await readBody(req);
     const queryAt = rawUrl.indexOf("?");
@@ -124,7 +128,7 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
       entry.route = match.route;
       entry.userIdsCount = countUserIds(match.route, bodyText);
     }
-    await pause(context.latencyMs(), shutdown);
+    await pauseUntil(answerAt, shutdown);
     const fault = context.faults.decide(entry.route, context.log.now());
     if (fault) {
       entry.fault = fault.label;
@@ -243,6 +247,22 @@ function countUserIds(route: string, bodyText: string): number | undefined {
 /** Waits `ms` (none at all for 0, to keep a tick off every request); rejects when the emulator closes. */
 async function pause(ms: number, shutdown: AbortSignal): Promise<void> {
   if (ms > 0) await sleep(ms, undefined, { signal: shutdown });
+}
+
+/** Node's timers fire up to about a millisecond late; the last stretch is met on the event loop's turns instead. */
+const TIMER_SLACK_MS = 1.5;
+
+/**
+ * Waits until `deadline` (a `performance.now()` time) without overshooting it: a benchmark
+ * that sets a latency L compares wall times with L, so L must cost L, not L + 1 ms.
+ */
+async function pauseUntil(deadline: number, shutdown: AbortSignal): Promise<void> {
+  const coarse = deadline - performance.now() - TIMER_SLACK_MS;
+  if (coarse > 0) await sleep(coarse, undefined, { signal: shutdown });
+  while (performance.now() < deadline) {
+    shutdown.throwIfAborted();
+    await nextTurn();
+  }
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
