@@ -23,8 +23,16 @@ export function isUuid(value: string): boolean {
   return UUID_PATTERN.test(value);
 }
 
+/**
+ * Ids made only of these characters, starting with a letter or digit and at most
+ * MAX_ID_LENGTH long, break none of the rules below: one regex test accepts the common
+ * case, which matters when a check reads 10,000 ids.
+ */
+const PLAIN_USER_ID = /^[A-Za-z0-9][A-Za-z0-9_.@+:-]{0,255}$/;
+
 /** Why `value` cannot be a user id, or `undefined` when it can. */
 export function userIdProblem(value: string): string | undefined {
+  if (PLAIN_USER_ID.test(value)) return undefined;
   if (value.trim() === "") return `is blank: ${quote(value)}`;
   if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
   if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;

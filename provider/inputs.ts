@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { closestName, quote, userIdProblem, workspaceIdProblem } from "./ids";
-import { UNKNOWN, isUnknown, toIdMap } from "./plan";
+import { UNKNOWN, isUnknown } from "./plan";
 
 /** One check failure, as `pulumi.dynamic.CheckFailure`. */
 export interface InputFailure {
@@ -121,8 +121,10 @@ function checkIdSet(
   if ("failure" in entries) return { value, failures: [entries.failure] };
 
   const failures: InputFailure[] = [];
-  const firstIndex = new Map<string, number>();
-  const reportedDuplicates = new Set<string>();
+  // The map form is built as the ids are read, and finds the repeats: one hash lookup per
+  // id. Its keys are in input order; the engine compares maps by key, so order is moot.
+  const map = Object.create(null) as Record<string, true>;
+  const repeated = new Set<string>();
   const { ids, where } = entries;
   let unknown = entries.unknownFlag;
   for (let index = 0; index < ids.length; index++) {
@@ -135,21 +137,17 @@ function checkIdSet(
     // zod result per valid id costs more than everything else here together.
     if (typeof id !== "string" || userIdProblem(id) !== undefined) {
       failures.push(...issuesToFailures(property, idSchema, id, `${property}${where(index)}`));
-      continue;
-    }
-    const earlier = firstIndex.get(id);
-    if (earlier === undefined) {
-      firstIndex.set(id, index);
-    } else if (!reportedDuplicates.has(id)) {
-      reportedDuplicates.add(id);
-      failures.push({
-        property,
-        reason: `${property}${where(index)} repeats ${quote(id)} (first at ${property}${where(earlier)}); a set lists each user once`,
-      });
+    } else if (map[id] !== true) {
+      map[id] = true;
+    } else if (!repeated.has(id)) {
+      repeated.add(id);
+      // Where it first stood is searched for only for the repeats a message will show.
+      const first = repeated.size <= MAX_FAILURES_PER_PROPERTY ? ` (first at ${property}${where(ids.indexOf(id))})` : "";
+      failures.push({ property, reason: `${property}${where(index)} repeats ${quote(id)}${first}; a set lists each user once` });
     }
   }
   if (failures.length > 0 || unknown) return { value, failures };
-  return { value: toIdMap(firstIndex.keys()), failures };
+  return { value: map, failures };
 }
 
 /** The entries of a set and how to name where one sits (`[3]` or `["key"]`), or why there are none. */
