@@ -13,7 +13,7 @@ import { connect, keepStackConfig } from "./connection";
 import { OpenRouterApiError, OpenRouterArgumentError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
-import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, toIdMap, toIdSet, type MemberPlan } from "./plan";
+import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, readIds, toIdMap, toIdSet, type IdLookup, type MemberPlan } from "./plan";
 import type { Settings } from "./settings";
 import type { Membership } from "./types";
 
@@ -79,7 +79,8 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
  */
 interface Desired {
   workspaceId: string;
-  userIds: string[];
+  /** Read, not copied: planning tests membership and never needs the 10,000 ids sorted. */
+  userIds: IdLookup;
   exclusive: boolean;
   protectedUserIds: string[];
   maxRemovals?: number;
@@ -90,7 +91,7 @@ function readDesired(inputs: Record<string, unknown>): Desired {
   const maxRemovals = typeof inputs.maxRemovals === "number" ? inputs.maxRemovals : undefined;
   return {
     workspaceId: String(inputs.workspaceId),
-    userIds: toIdSet(inputs.userIds),
+    userIds: readIds(inputs.userIds),
     exclusive: inputs.exclusive === true,
     protectedUserIds: toIdSet(inputs.protectedUserIds),
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
@@ -183,11 +184,10 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     throw error;
   }
   const desired = readDesired(props);
-  const managed = new Set(desired.userIds);
   const protectedIds = new Set(desired.protectedUserIds);
   // What refresh reports: managed users still there and, in exclusive mode, anyone else
   // who is not protected (a member added by hand is drift the next update removes).
-  const present = members.filter((m) => managed.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)));
+  const present = members.filter((m) => desired.userIds.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)));
   const outs = toState(desired, target, new MembershipLedger(present));
   return { id: target.uuid, props: outs, inputs: toCheckedInputs(outs) };
 }

@@ -85,6 +85,33 @@ export function toIdMap(ids: Iterable<string>): Record<string, true> {
   return map;
 }
 
+/**
+ * A set of ids as planning reads it: membership tests and the ids in no particular order.
+ * A `Set<string>` is one; {@link readIds} makes one from either shape of a set.
+ */
+export interface IdLookup extends Iterable<string> {
+  has(id: string): boolean;
+}
+
+/**
+ * A set in either shape as an {@link IdLookup}, without sorting or copying it: the keyed
+ * map answers `has` by property lookup, so an update of 10,000 users reads its wanted set
+ * in one pass. Sorting would cost more than the whole plan, and the engine hands the map
+ * over in no particular order (its protobuf maps are unordered). Read as {@link toIdSet}
+ * reads: only `true` flags and string entries count; anything else is the empty set.
+ */
+export function readIds(value: unknown): IdLookup {
+  if (Array.isArray(value)) return new Set(value.filter((id): id is string => typeof id === "string" && id !== UNKNOWN));
+  if (value === null || typeof value !== "object") return new Set();
+  const map = value as Record<string, unknown>;
+  return {
+    // Ids never start with "__" (check refuses them), so no key is an Object.prototype member.
+    has: (id) => map[id] === true,
+    // An array's iterator, not a generator: a generator costs more per id than the lookups.
+    [Symbol.iterator]: () => Object.keys(map).filter((id) => map[id] === true)[Symbol.iterator](),
+  };
+}
+
 
 /**
  * Splits `items` into consecutive runs of at most `size` (the last may be shorter); no
@@ -103,19 +130,15 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * What one create, update or delete will do to the workspace. Every list is sorted.
+ * What one create, update or delete will do to the workspace. Every list is sorted. Wanted
+ * users who are members already need no request and appear in none of them: their
+ * membership comes from the listing when one was made, else from the old state.
  */
 export interface MemberPlan {
   /** Users to send to bulk add. */
   add: string[];
   /** Users to send to bulk remove. */
   remove: string[];
-  /**
-   * Wanted users that need no request because they are members already: their membership
-   * is taken from the member listing when one was made (`currentMembers`), otherwise from
-   * the old state's `memberships`.
-   */
-  keep: string[];
   /**
    * Users that `remove` leaves alone only because they are protected (current members, or
    * previously managed users, that the mode would otherwise remove). For messages and logs.
@@ -126,7 +149,7 @@ export interface MemberPlan {
 /** The inputs of {@link planCreate}. */
 export interface CreatePlanInput {
   /** The users to manage (`userIds`). */
-  wanted: Iterable<string>;
+  wanted: Iterable<string> | IdLookup;
   /** `true`: everyone else except protected users is removed. */
   exclusive: boolean;
   /** `protectedUserIds`: never removed. */
@@ -141,7 +164,7 @@ export interface CreatePlanInput {
 /** The inputs of {@link planUpdate}. */
 export interface UpdatePlanInput extends CreatePlanInput {
   /** The users the old state manages (old outputs' `userIds`). */
-  oldManaged: Iterable<string>;
+  oldManaged: Iterable<string> | IdLookup;
   /**
    * Managed users whose membership the state could not confirm (a lost answer that no
    * listing settled). Without a listing they count as maybe-members: added again when
@@ -153,7 +176,7 @@ export interface UpdatePlanInput extends CreatePlanInput {
 /** The inputs of {@link planDelete}. */
 export interface DeletePlanInput {
   /** The users the state manages (outputs' `userIds`). */
-  managed: Iterable<string>;
+  managed: Iterable<string> | IdLookup;
   /** `protectedUserIds` from the outputs: never removed. */
   protectedIds?: Iterable<string>;
   /** Members from a listing, if one was made: users already gone need no request. */
@@ -183,24 +206,22 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   if (input.exclusive && input.currentMembers === undefined) {
     throw new TypeError("exclusive planning needs currentMembers (the workspace's member listing)");
   }
-  // Every set as a sorted array, compared by merging: sets of 10,000 ids are planned on each
-  // update, and one merge pass costs a fraction of hashing them.
-  const wanted = sortedUnique(input.wanted);
-  const oldManaged = sortedUnique(input.oldManaged);
-  const listed = input.currentMembers === undefined ? undefined : sortedUnique(input.currentMembers);
+  // Sets are compared by hashing, never sorted whole: an update of 10,000 users makes one
+  // pass over each set, and only the (usually short) lists of changes are sorted.
+  const wanted = lookup(input.wanted);
+  const oldManaged = lookup(input.oldManaged);
+  const listed = input.currentMembers === undefined ? undefined : lookup(input.currentMembers);
+  const unsure = listed === undefined ? lookup(input.unconfirmed ?? []) : new Set<string>();
+  const guarded = lookup(input.protectedIds ?? []);
   const present = listed ?? oldManaged;
-  const unsure = listed === undefined ? new Set(input.unconfirmed ?? []) : new Set<string>();
-  const members = unsure.size === 0 ? present : present.filter((id) => !unsure.has(id));
-  const guarded = new Set(input.protectedIds ?? []);
 
   // Exclusive mode owns the whole workspace; additive mode only what it managed before.
-  const candidates = input.exclusive || listed === undefined ? present : intersection(oldManaged, listed);
-  const unwanted = difference(candidates, wanted);
+  const owned = input.exclusive || listed === undefined ? present : select(oldManaged, (id) => listed.has(id));
+  const unwanted = select(owned, (id) => !wanted.has(id));
   return {
-    add: difference(wanted, members),
-    keep: intersection(wanted, members),
-    remove: unwanted.filter((id) => !guarded.has(id)),
-    spared: unwanted.filter((id) => guarded.has(id)),
+    add: select(wanted, (id) => !present.has(id) || unsure.has(id)).sort(),
+    remove: unwanted.filter((id) => !guarded.has(id)).sort(),
+    spared: unwanted.filter((id) => guarded.has(id)).sort(),
   };
 }
 
@@ -209,14 +230,13 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
  * given) except those no longer members. Nothing is ever added or kept.
  */
 export function planDelete(input: DeletePlanInput): MemberPlan {
-  const guarded = new Set(input.protectedIds ?? []);
-  const members = input.currentMembers === undefined ? undefined : new Set(input.currentMembers);
-  const candidates = [...new Set(input.managed)].filter((id) => members === undefined || members.has(id));
+  const guarded = lookup(input.protectedIds ?? []);
+  const members = input.currentMembers === undefined ? undefined : lookup(input.currentMembers);
+  const candidates = select(lookup(input.managed), (id) => members === undefined || members.has(id));
   return {
     add: [],
-    keep: [],
-    remove: sortedUnique(candidates.filter((id) => !guarded.has(id))),
-    spared: sortedUnique(candidates.filter((id) => guarded.has(id))),
+    remove: candidates.filter((id) => !guarded.has(id)).sort(),
+    spared: candidates.filter((id) => guarded.has(id)).sort(),
   };
 }
 
@@ -301,7 +321,7 @@ function sameIds(a: readonly string[], b: readonly string[]): boolean {
 /** Sorted by UTF-16 code units, the order `Array.prototype.sort` gives strings. */
 function sortedUnique(ids: Iterable<string>): string[] {
   const list = Array.isArray(ids) ? (ids as string[]) : [...ids];
-  // Sets are kept sorted from check to state, so the common case is a linear scan, not a sort.
+  // Outputs store sets sorted, so reading one back is a linear scan, not a sort.
   if (isStrictlyAscending(list)) return list === ids ? list.slice() : list;
   return [...new Set(list)].sort();
 }
@@ -311,24 +331,14 @@ function isStrictlyAscending(list: readonly string[]): boolean {
   return true;
 }
 
-/** The ids of sorted, de-duplicated `a` that are not in sorted `b`, in one merge pass. */
-function difference(a: readonly string[], b: readonly string[]): string[] {
-  const out: string[] = [];
-  let j = 0;
-  for (const id of a) {
-    while (j < b.length && (b[j] as string) < id) j++;
-    if (b[j] !== id) out.push(id);
-  }
-  return out;
+/** `ids` as an {@link IdLookup}: as given when it is one (a Set, or {@link readIds}' map view), else a Set of it. */
+function lookup(ids: Iterable<string> | IdLookup): IdLookup {
+  return typeof (ids as Partial<IdLookup>).has === "function" ? (ids as IdLookup) : new Set(ids);
 }
 
-/** The ids of sorted, de-duplicated `a` that are also in sorted `b`, in one merge pass. */
-function intersection(a: readonly string[], b: readonly string[]): string[] {
+/** The ids that pass `keep`, in iteration order (a set's ids, so each once). */
+function select(ids: Iterable<string>, keep: (id: string) => boolean): string[] {
   const out: string[] = [];
-  let j = 0;
-  for (const id of a) {
-    while (j < b.length && (b[j] as string) < id) j++;
-    if (b[j] === id) out.push(id);
-  }
+  for (const id of ids) if (keep(id)) out.push(id);
   return out;
 }

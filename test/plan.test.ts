@@ -96,32 +96,32 @@ describe("planCreate", () => {
     [
       "additive: adds every wanted user, touches nobody",
       { wanted: ["b", "a"], exclusive: false },
-      { add: ["a", "b"], keep: [], remove: [], spared: [] },
+      { add: ["a", "b"], remove: [], spared: [] },
     ],
     [
       "additive with a listing: existing members are adopted without a request",
       { wanted: ["a", "b"], exclusive: false, currentMembers: ["b", "x"] },
-      { add: ["a"], keep: ["b"], remove: [], spared: [] },
+      { add: ["a"], remove: [], spared: [] },
     ],
     [
       "exclusive: removes current members not wanted",
       { wanted: ["a", "b"], exclusive: true, currentMembers: ["b", "x", "y"] },
-      { add: ["a"], keep: ["b"], remove: ["x", "y"], spared: [] },
+      { add: ["a"], remove: ["x", "y"], spared: [] },
     ],
     [
       "exclusive: an unlisted protected member stays",
       { wanted: ["a"], exclusive: true, currentMembers: ["admin", "x"], protectedIds: ["admin"] },
-      { add: ["a"], keep: [], remove: ["x"], spared: ["admin"] },
+      { add: ["a"], remove: ["x"], spared: ["admin"] },
     ],
     [
       "exclusive: a protected user that is also wanted is added like any other",
       { wanted: ["admin"], exclusive: true, currentMembers: [], protectedIds: ["admin"] },
-      { add: ["admin"], keep: [], remove: [], spared: [] },
+      { add: ["admin"], remove: [], spared: [] },
     ],
     [
       "exclusive on an empty workspace with an empty set does nothing",
       { wanted: [], exclusive: true, currentMembers: [] },
-      { add: [], keep: [], remove: [], spared: [] },
+      { add: [], remove: [], spared: [] },
     ],
   ])("%s", (_name, input, expected) => {
     expect(planCreate(input)).toEqual(expected);
@@ -137,62 +137,62 @@ describe("planUpdate", () => {
     [
       "additive: adds only the new, removes only the dropped managed",
       { oldManaged: ["a", "b"], wanted: ["b", "c"], exclusive: false },
-      { add: ["c"], keep: ["b"], remove: ["a"], spared: [] },
+      { add: ["c"], remove: ["a"], spared: [] },
     ],
     [
       "additive: a wanted user whose membership went unconfirmed is added again, an unwanted one removed again",
       { oldManaged: ["a", "b", "c"], wanted: ["a", "b"], exclusive: false, unconfirmed: ["b", "c"] },
-      { add: ["b"], keep: ["a"], remove: ["c"], spared: [] },
+      { add: ["b"], remove: ["c"], spared: [] },
     ],
     [
       "with a listing, unconfirmed users are whatever the listing says",
       { oldManaged: ["a", "b"], wanted: ["a", "b"], exclusive: false, unconfirmed: ["b"], currentMembers: ["a", "b"] },
-      { add: [], keep: ["a", "b"], remove: [], spared: [] },
+      { add: [], remove: [], spared: [] },
     ],
     [
       "additive: never removes an unmanaged member even when a listing shows it",
       { oldManaged: ["a"], wanted: [], exclusive: false, currentMembers: ["a", "x"] },
-      { add: [], keep: [], remove: ["a"], spared: [] },
+      { add: [], remove: ["a"], spared: [] },
     ],
     [
       "additive: a dropped protected user is spared",
       { oldManaged: ["a", "admin"], wanted: ["a"], exclusive: false, protectedIds: ["admin"] },
-      { add: [], keep: ["a"], remove: [], spared: ["admin"] },
+      { add: [], remove: [], spared: ["admin"] },
     ],
     [
       "additive with a listing: a managed user already gone is neither removed nor kept",
       { oldManaged: ["a", "b"], wanted: ["a"], exclusive: false, currentMembers: ["a"] },
-      { add: [], keep: ["a"], remove: [], spared: [] },
+      { add: [], remove: [], spared: [] },
     ],
     [
       "exclusive toggled on: unmanaged members are removed",
       { oldManaged: ["a"], wanted: ["a"], exclusive: true, currentMembers: ["a", "x", "y"] },
-      { add: [], keep: ["a"], remove: ["x", "y"], spared: [] },
+      { add: [], remove: ["x", "y"], spared: [] },
     ],
     [
       "exclusive toggled on: protected members survive unlisted",
       { oldManaged: ["a"], wanted: ["a"], exclusive: true, currentMembers: ["a", "admin", "x"], protectedIds: ["admin"] },
-      { add: [], keep: ["a"], remove: ["x"], spared: ["admin"] },
+      { add: [], remove: ["x"], spared: ["admin"] },
     ],
     [
       "exclusive toggled off: only dropped managed users go",
       { oldManaged: ["a", "b"], wanted: ["a"], exclusive: false },
-      { add: [], keep: ["a"], remove: ["b"], spared: [] },
+      { add: [], remove: ["b"], spared: [] },
     ],
     [
       "exclusive: a managed user removed by hand is added back",
       { oldManaged: ["a", "b"], wanted: ["a", "b"], exclusive: true, currentMembers: ["a"] },
-      { add: ["b"], keep: ["a"], remove: [], spared: [] },
+      { add: ["b"], remove: [], spared: [] },
     ],
     [
       "exclusive: removes dropped managed and unmanaged alike",
       { oldManaged: ["a", "b"], wanted: ["a"], exclusive: true, currentMembers: ["a", "b", "x"] },
-      { add: [], keep: ["a"], remove: ["b", "x"], spared: [] },
+      { add: [], remove: ["b", "x"], spared: [] },
     ],
     [
       "no change is no request",
       { oldManaged: ["a", "b"], wanted: ["b", "a"], exclusive: false },
-      { add: [], keep: ["a", "b"], remove: [], spared: [] },
+      { add: [], remove: [], spared: [] },
     ],
   ])("%s", (_name, input, expected) => {
     expect(planUpdate(input)).toEqual(expected);
@@ -221,7 +221,7 @@ describe("planDelete", () => {
     ["users already gone need no request", { managed: ["a", "b"], currentMembers: ["b", "x"] }, ["b"], []],
     ["nothing managed, nothing removed", { managed: [] }, [], []],
   ])("%s", (_name, input, remove, spared) => {
-    expect(planDelete(input)).toEqual({ add: [], keep: [], remove, spared });
+    expect(planDelete(input)).toEqual({ add: [], remove, spared });
   });
 });
 
