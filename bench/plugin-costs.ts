@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import { captureRegistrations, registrationNamed, secret, startPlugin, type PropertyMap } from "../test/harness";
 import type * as PackageEntry from "../provider/index";
+import { FloorMembers } from "./floor-provider";
 
 const repoRoot = join(__dirname, "..");
 
@@ -23,12 +24,24 @@ export interface SerializedSizes {
   moduleScopeError?: string;
 }
 
-/** The resource's registration as a program makes it: inputs plus Pulumi's `__provider`. */
-export async function registerMembers(workspace: string, userIds: string[]): Promise<{ urn: string; inputs: PropertyMap }> {
+/** Which provider a measurement runs: ours, or the floor that does none of our work (./floor-provider). */
+export type ProviderUnderTest = "ours" | "floor";
+
+/**
+ * The resource's registration as a program makes it: inputs plus Pulumi's `__provider`.
+ * The floor is registered with the same inputs, type and name, so the plugin gets the same
+ * URN and the same Structs but for the provider's text.
+ */
+export async function registerMembers(
+  workspace: string,
+  userIds: string[],
+  provider: ProviderUnderTest = "ours",
+): Promise<{ urn: string; inputs: PropertyMap }> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built package, as users get it
   const { WorkspaceMembers } = require(join(repoRoot, "lib", "index.js")) as typeof PackageEntry;
   const registrations = await captureRegistrations(() => {
-    new WorkspaceMembers("members", { workspaceId: workspace, userIds });
+    if (provider === "ours") new WorkspaceMembers("members", { workspaceId: workspace, userIds });
+    else new FloorMembers("members", { workspaceId: workspace, userIds, exclusive: false });
   });
   const registration = registrationNamed(registrations, "members");
   return { urn: registration.urn, inputs: registration.inputs };
