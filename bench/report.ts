@@ -1,4 +1,5 @@
 /** The benchmark's printed report: one table of scenarios, the plugin's costs, the targets. */
+import type { PluginCreate, PluginRuns } from "./plugin-costs";
 
 /** One scenario's figures (times are medians over the repeats). */
 export interface ScenarioRow {
@@ -27,27 +28,42 @@ export interface Check {
   ok: boolean;
 }
 
+/** One provider's plugin runs with their medians. */
+export interface PluginFigures extends PluginRuns {
+  /** The median of each figure over `creates`. */
+  create: PluginCreate;
+  firstCheckMedianMs: number;
+  pluginStartMedianMs: number;
+}
+
 /** Everything the report prints (also what latest.json holds). */
 export interface ReportInput {
   environment: { date: string; cores: number; cpu: string; node: string; platform: string };
-  options: { latency: number; concurrency: number; batchSize: number; members: number; unmanaged: number; naiveSample: number; repeats: number };
+  options: { latency: number; concurrency: number; batchSize: number; members: number; unmanaged: number; naiveSample: number; repeats: number; pluginStarts: number };
   rows: ScenarioRow[];
   naive: { sampleUsers: number; perUserMs: { create: number; delete: number } };
   serialized: { oursBytes: number; moduleScopeBytes?: number; moduleScopeError?: string };
   plugin: {
-    coldStarts: { pluginStartMs: number; firstCheckMs: number }[];
-    create: { wallMs: number; largeCheckMs: number; rssIdleBytes: number; rssAfterCheckBytes: number; peakRssBytes: number };
+    ours: PluginFigures;
+    /** The same runs with bench/floor-provider.ts: what Pulumi alone needs for them. */
+    floor: PluginFigures;
+    /** Ours minus the floor, figure by figure (of the medians). */
+    ourShare: PluginCreate;
+    /** HTTP calls of one create of ours. */
     createCalls: number;
-    firstCheckMedianMs: number;
-    pluginStartMedianMs: number;
   };
   checks: Check[];
+  /** Lines printed under the targets that are not targets themselves. */
+  notes: string[];
   benchSeconds: number;
 }
 
 const ms = (value: number | undefined): string => (value === undefined ? "-" : value < 10 ? value.toFixed(2) : value.toFixed(0));
 const ratio = (value: number | undefined, digits = 2): string => (value === undefined || !Number.isFinite(value) ? "-" : `${value.toFixed(digits)}x`);
-const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const mibValue = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+const mib = (bytes: number): string => `${mibValue(bytes)} MiB`;
+/** A difference in MiB, with its sign. */
+export const signedMib = (bytes: number): string => `${bytes < 0 ? "-" : "+"}${mib(Math.abs(bytes))}`;
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((cell, i) => Math.max(cell.length, ...rows.map((row) => row[i]!.length)));
@@ -58,6 +74,7 @@ function table(header: string[], rows: string[][]): string {
 /** The report as Markdown-compatible text. */
 export function formatReport(r: ReportInput): string {
   const o = r.options;
+  const { ours, floor } = r.plugin;
   const out: string[] = [];
   out.push(
     `pulumi-openrouter bench: ${r.environment.date.slice(0, 10)}, ${r.environment.cores} cores (${r.environment.cpu}), Node ${r.environment.node}`,
@@ -93,18 +110,30 @@ export function formatReport(r: ReportInput): string {
       (r.serialized.moduleScopeBytes !== undefined
         ? `with dependencies at module scope: ${r.serialized.moduleScopeBytes} bytes`
         : `with dependencies at module scope: does not serialize (${r.serialized.moduleScopeError})`),
-    `Plugin cold start (median of ${r.plugin.coldStarts.length}): Pulumi's plugin spawn -> port printed ${ms(r.plugin.pluginStartMedianMs)} ms; ` +
-      `ours, port printed -> first Check of a 10-user resource answered ${ms(r.plugin.firstCheckMedianMs)} ms ` +
-      `(runs: ${r.plugin.coldStarts.map((c) => `${ms(c.pluginStartMs)}/${ms(c.firstCheckMs)}`).join(", ")}); ` +
-      `then a Check of the ${o.members}-user resource ${ms(r.plugin.create.largeCheckMs)} ms (mostly protobuf Struct encoding)`,
-    `Plugin create of ${o.members} (through gRPC): ${ms(r.plugin.create.wallMs)} ms, ${r.plugin.createCalls} calls; ` +
-      `peak RSS ${mib(r.plugin.create.rssIdleBytes)} idle (Pulumi's plugin alone), ${mib(r.plugin.create.rssAfterCheckBytes)} after the Checks, ` +
-      `${mib(r.plugin.create.peakRssBytes)} after the create`,
+    `Plugin, ${o.pluginStarts} fresh processes each for ours and for the Pulumi floor (bench/floor-provider.ts: the same inputs and outputs, ` +
+      `no provider work), taken in turns; medians:`,
+    `Plugin cold start: Pulumi's plugin spawn -> port printed ${ms(ours.pluginStartMedianMs)} ms; ` +
+      `port printed -> first Check of a 10-user resource answered: ours ${ms(ours.firstCheckMedianMs)} ms, floor ${ms(floor.firstCheckMedianMs)} ms ` +
+      `(ours' runs: ${ours.coldStarts.map((c) => `${ms(c.pluginStartMs)}/${ms(c.firstCheckMs)}`).join(", ")}); ` +
+      `then a Check of the ${o.members}-user resource: ours ${ms(ours.create.largeCheckMs)} ms, floor ${ms(floor.create.largeCheckMs)} ms (mostly protobuf Struct encoding)`,
+    `Plugin create of ${o.members} (through gRPC): ours ${ms(ours.create.wallMs)} ms, ${r.plugin.createCalls} calls; floor ${ms(floor.create.wallMs)} ms, no calls`,
+    ...(
+      [
+        ["Plugin RSS idle (Pulumi's plugin alone, before any call)", "floor", "rssIdleBytes"],
+        ["Plugin peak RSS after the Checks", "floor", "rssAfterCheckBytes"],
+        [`Plugin peak RSS during the ${o.members}-member create`, "Pulumi floor (same inputs and outputs, no provider work)", "peakRssBytes"],
+      ] as const
+    ).map(
+      ([what, floorName, key]) =>
+        `${what}: ours ${mib(ours.create[key])}; ${floorName} ${mib(floor.create[key])}; our share ${signedMib(r.plugin.ourShare[key])} ` +
+        `(runs, ours/floor MiB: ${ours.creates.map((c, i) => `${mibValue(c[key])}/${mibValue(floor.creates[i]![key])}`).join(", ")})`,
+    ),
     "",
     table(
       ["target", "value", "wanted", "met"],
       r.checks.map((c) => [c.what, Number.isInteger(c.value) ? String(c.value) : c.value.toFixed(2), c.target, c.ok ? "yes" : "NO"]),
     ),
+    ...r.notes,
     "",
     `Bench took ${r.benchSeconds.toFixed(0)} s.`,
     "",
