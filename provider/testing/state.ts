@@ -178,6 +178,8 @@ export class Organization {
     }
     let addedCount = 0;
     const data: WireMember[] = [];
+    // One bulk add is one moment: its memberships share their creation time.
+    const createdAt = this.now().toISOString();
     for (const userId of wanted) {
       const user = this.users.get(userId);
       if (!user) continue;
@@ -186,7 +188,7 @@ export class Organization {
         data.push(existing);
         continue;
       }
-      data.push(this.putMember(record, userId, user.role));
+      data.push(this.putMember(record, userId, user.role, createdAt));
       addedCount++;
     }
     return { added_count: addedCount, data };
@@ -234,7 +236,7 @@ export class Organization {
       const user: OrgUser = { id: seed.id, role: seed.role ?? "member", scim: seed.scim ?? false };
       this.users.set(user.id, user);
       const membership = defaultWorkspace.members.get(user.id);
-      if (membership?.role !== user.role) this.putMember(defaultWorkspace, user.id, user.role);
+      if (membership?.role !== user.role) this.putMember(defaultWorkspace, user.id, user.role, this.now().toISOString());
     }
   }
 
@@ -266,8 +268,9 @@ export class Organization {
   /** Adds members bypassing every rule except that the workspace exists; `role` defaults to the org role, else "member". */
   addMembersByHand(idOrSlug: string, userIds: Iterable<string>, role?: string): void {
     const record = this.workspaceByHand(idOrSlug);
+    const createdAt = this.now().toISOString();
     for (const userId of userIds) {
-      this.putMember(record, userId, role ?? this.users.get(userId)?.role ?? "member");
+      this.putMember(record, userId, role ?? this.users.get(userId)?.role ?? "member", createdAt);
     }
   }
 
@@ -354,7 +357,7 @@ export class Organization {
     this.idBySlug.delete(record.data.slug);
   }
 
-  private putMember(record: WorkspaceRecord, userId: string, role: string): WireMember {
+  private putMember(record: WorkspaceRecord, userId: string, role: string, createdAt: string): WireMember {
     const existing = record.members.get(userId);
     const member: WireMember = existing
       ? { ...existing, role }
@@ -363,7 +366,7 @@ export class Organization {
           user_id: userId,
           workspace_id: record.data.id,
           role,
-          created_at: this.now().toISOString(),
+          created_at: createdAt,
         };
     if (!existing) record.sortedUserIds = undefined;
     record.members.set(userId, member);
