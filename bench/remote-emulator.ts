@@ -24,6 +24,8 @@ export interface RemoteEmulator {
   memberCount(workspace: string): Promise<number>;
   clearLog(): Promise<void>;
   logStats(): Promise<LogStats>;
+  /** Changes the latency every request waits from now on. */
+  setLatency(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +34,8 @@ type Request =
   | { op: "addMembers"; workspace: string; userIds: string[] }
   | { op: "memberCount"; workspace: string }
   | { op: "clearLog" }
-  | { op: "logStats" };
+  | { op: "logStats" }
+  | { op: "setLatency"; ms: number };
 
 /** Forks this module as the emulator's process and waits until it listens. */
 export async function startRemoteEmulator(options: EmulatorOptions): Promise<RemoteEmulator> {
@@ -64,6 +67,7 @@ export async function startRemoteEmulator(options: EmulatorOptions): Promise<Rem
     memberCount: (workspace) => call({ op: "memberCount", workspace }),
     clearLog: () => call({ op: "clearLog" }),
     logStats: () => call({ op: "logStats" }),
+    setLatency: (ms) => call({ op: "setLatency", ms }),
     close: () => stop(child),
   };
 }
@@ -97,6 +101,8 @@ async function serve(): Promise<void> {
           maxInFlight: emulator.log.maxInFlight,
           inFlight: emulator.log.inFlight,
         };
+      case "setLatency":
+        return emulator.configure({ latencyMs: request.ms });
     }
   };
   process.on("message", (message: { id: number; request: Request }) => {

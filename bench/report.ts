@@ -13,6 +13,8 @@ export interface ScenarioRow {
   rounds: number;
   boundMs: number;
   oursMs: number;
+  /** Ours with no latency at all: the work alone (ours, the emulator's, the loopback). */
+  workMs: number;
   oursOverheadMs: number | undefined;
   sdkMs?: number;
   sdkOverheadMs?: number | undefined;
@@ -78,10 +80,10 @@ export function formatReport(r: ReportInput): string {
   const out: string[] = [];
   out.push(
     `pulumi-openrouter bench: ${r.environment.date.slice(0, 10)}, ${r.environment.cores} cores (${r.environment.cpu}), Node ${r.environment.node}`,
-    `latency L = ${o.latency} ms, concurrency ${o.concurrency}, batch ${o.batchSize}, ${o.members} members, ${o.unmanaged} unmanaged; times are medians of ${o.repeats} runs`,
+    `latency L = ${o.latency} ms, concurrency ${o.concurrency}, batch ${o.batchSize}, ${o.members} members, ${o.unmanaged} unmanaged; times are medians of ${o.repeats} runs (the update's of 5 per run)`,
     "",
     table(
-      ["scenario", "calls", "optimum", "calls/opt", "rounds x L", "ours ms", "ours/bound", "sdk ms", "ours/sdk", "beyond L/call ours", "sdk", "naive ms", "naive/ours"],
+      ["scenario", "calls", "optimum", "calls/opt", "rounds x L", "ours ms", "ours/bound", "at L=0 ms", "(ours - at L=0)/bound", "sdk ms", "ours/sdk", "beyond L/call ours", "sdk", "naive ms", "naive/ours"],
       r.rows.map((row) => [
         row.name,
         String(row.calls),
@@ -90,6 +92,8 @@ export function formatReport(r: ReportInput): string {
         `${row.rounds} x ${o.latency} = ${row.boundMs}`,
         ms(row.oursMs),
         row.boundMs > 0 ? ratio(row.oursMs / row.boundMs) : "-",
+        ms(row.workMs),
+        row.boundMs > 0 ? ratio((row.oursMs - row.workMs) / row.boundMs) : "-",
         ms(row.sdkMs),
         row.sdkMs === undefined ? "-" : ratio(row.oursMs / row.sdkMs),
         ms(row.oursOverheadMs),
@@ -105,6 +109,8 @@ export function formatReport(r: ReportInput): string {
       `(${r.naive.perUserMs.create.toFixed(2)} ms/user to add, ${r.naive.perUserMs.delete.toFixed(2)} ms/user to remove) and ` +
       `extrapolated per user to ${o.members}; the update's 200 single-user calls are measured in full.`,
     `"beyond L/call" = (wall - rounds x L) / rounds: what each call of a round costs beyond the latency.`,
+    `"at L=0" = the same chain of ours with no latency: the work alone (ours, the emulator's, loopback); ` +
+      `"(ours - at L=0)/bound" = the time the latency added, against the rounds x L it must add at the least.`,
     "",
     `Serialized provider (__provider in each resource's state): ${r.serialized.oursBytes} bytes; ` +
       (r.serialized.moduleScopeBytes !== undefined
