@@ -13,7 +13,7 @@ import { connect, keepStackConfig } from "./connection";
 import { OpenRouterApiError, OpenRouterArgumentError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
-import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, readIds, toIdMap, toIdSet, type IdLookup, type MemberPlan } from "./plan";
+import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, readIds, toIdMap, toIdSet, type IdSet, type MemberPlan } from "./plan";
 import type { Settings } from "./settings";
 import type { Membership } from "./types";
 
@@ -80,7 +80,7 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 interface Desired {
   workspaceId: string;
   /** Read, not copied: planning tests membership and never needs the 10,000 ids sorted. */
-  userIds: IdLookup;
+  userIds: IdSet;
   exclusive: boolean;
   protectedUserIds: string[];
   maxRemovals?: number;

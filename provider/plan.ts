@@ -86,32 +86,52 @@ export function toIdMap(ids: Iterable<string>): Record<string, true> {
 }
 
 /**
- * A set of ids as planning reads it: membership tests and the ids in no particular order.
- * A `Set<string>` is one; {@link readIds} makes one from either shape of a set.
+ * A set of ids as planning reads it: its ids, each once and in no particular order, and a
+ * membership test. {@link readIds} makes one from either shape of a set.
  */
-export interface IdLookup extends Iterable<string> {
+export interface IdSet {
+  readonly ids: readonly string[];
   has(id: string): boolean;
 }
 
 /**
- * A set in either shape as an {@link IdLookup}, without sorting or copying it: the keyed
- * map answers `has` by property lookup, so an update of 10,000 users reads its wanted set
- * in one pass. Sorting would cost more than the whole plan, and the engine hands the map
- * over in no particular order (its protobuf maps are unordered). Read as {@link toIdSet}
- * reads: only `true` flags and string entries count; anything else is the empty set.
+ * A set in either shape as an {@link IdSet}, never sorted: the keyed map answers `has` by
+ * property lookup, and sorted arrays (what outputs store) are used as they are, their
+ * hash set built only if asked. Sorting would cost more than the whole plan, and the
+ * engine hands the map back in no particular order (its protobuf maps are unordered).
+ * Read as {@link toIdSet} reads: only `true` flags and string entries count, anything
+ * else is the empty set.
  */
-export function readIds(value: unknown): IdLookup {
-  if (Array.isArray(value)) return new Set(value.filter((id): id is string => typeof id === "string" && id !== UNKNOWN));
-  if (value === null || typeof value !== "object") return new Set();
+export function readIds(value: unknown): IdSet {
+  if (Array.isArray(value)) return idSetOf(value.filter((id): id is string => typeof id === "string" && id !== UNKNOWN));
+  if (value === null || typeof value !== "object") return idSetOf([]);
   const map = value as Record<string, unknown>;
   return {
+    ids: Object.keys(map).filter((id) => map[id] === true),
     // Ids never start with "__" (check refuses them), so no key is an Object.prototype member.
     has: (id) => map[id] === true,
-    // An array's iterator, not a generator: a generator costs more per id than the lookups.
-    [Symbol.iterator]: () => Object.keys(map).filter((id) => map[id] === true)[Symbol.iterator](),
   };
 }
 
+/** An {@link IdSet} of a list; the hash set behind `has` is built on the first test. */
+function idSetOf(list: readonly string[]): IdSet {
+  if (!isStrictlyAscending(list)) {
+    const set = new Set(list);
+    return { ids: [...set], has: (id) => set.has(id) };
+  }
+  let set: Set<string> | undefined;
+  return { ids: list, has: (id) => (set ??= new Set(list)).has(id) };
+}
+
+/** `ids` as an {@link IdSet}: as given when it is one, else read as a list. */
+function asIdSet(ids: Iterable<string> | IdSet): IdSet {
+  if (isIdSet(ids)) return ids;
+  return idSetOf(Array.isArray(ids) ? (ids as string[]) : [...ids]);
+}
+
+function isIdSet(value: Iterable<string> | IdSet): value is IdSet {
+  return typeof (value as Partial<IdSet>).has === "function" && Array.isArray((value as Partial<IdSet>).ids);
+}
 
 /**
  * Splits `items` into consecutive runs of at most `size` (the last may be shorter); no
@@ -149,7 +169,7 @@ export interface MemberPlan {
 /** The inputs of {@link planCreate}. */
 export interface CreatePlanInput {
   /** The users to manage (`userIds`). */
-  wanted: Iterable<string> | IdLookup;
+  wanted: Iterable<string> | IdSet;
   /** `true`: everyone else except protected users is removed. */
   exclusive: boolean;
   /** `protectedUserIds`: never removed. */
@@ -164,7 +184,7 @@ export interface CreatePlanInput {
 /** The inputs of {@link planUpdate}. */
 export interface UpdatePlanInput extends CreatePlanInput {
   /** The users the old state manages (old outputs' `userIds`). */
-  oldManaged: Iterable<string> | IdLookup;
+  oldManaged: Iterable<string> | IdSet;
   /**
    * Managed users whose membership the state could not confirm (a lost answer that no
    * listing settled). Without a listing they count as maybe-members: added again when
@@ -176,7 +196,7 @@ export interface UpdatePlanInput extends CreatePlanInput {
 /** The inputs of {@link planDelete}. */
 export interface DeletePlanInput {
   /** The users the state manages (outputs' `userIds`). */
-  managed: Iterable<string> | IdLookup;
+  managed: Iterable<string> | IdSet;
   /** `protectedUserIds` from the outputs: never removed. */
   protectedIds?: Iterable<string>;
   /** Members from a listing, if one was made: users already gone need no request. */
@@ -208,18 +228,19 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   }
   // Sets are compared by hashing, never sorted whole: an update of 10,000 users makes one
   // pass over each set, and only the (usually short) lists of changes are sorted.
-  const wanted = lookup(input.wanted);
-  const oldManaged = lookup(input.oldManaged);
-  const listed = input.currentMembers === undefined ? undefined : lookup(input.currentMembers);
-  const unsure = listed === undefined ? lookup(input.unconfirmed ?? []) : new Set<string>();
-  const guarded = lookup(input.protectedIds ?? []);
+  const wanted = asIdSet(input.wanted);
+  const oldManaged = asIdSet(input.oldManaged);
+  const listed = input.currentMembers === undefined ? undefined : asIdSet(input.currentMembers);
+  const unsure = new Set(listed === undefined ? (input.unconfirmed ?? []) : []);
+  const guarded = new Set(input.protectedIds ?? []);
   const present = listed ?? oldManaged;
 
   // Exclusive mode owns the whole workspace; additive mode only what it managed before.
-  const owned = input.exclusive || listed === undefined ? present : select(oldManaged, (id) => listed.has(id));
-  const unwanted = select(owned, (id) => !wanted.has(id));
+  const owned = input.exclusive || listed === undefined ? present.ids : oldManaged.ids.filter((id) => listed.has(id));
+  const unwanted = owned.filter((id) => !wanted.has(id));
+  const needsAdding = unsure.size === 0 ? (id: string) => !present.has(id) : (id: string) => !present.has(id) || unsure.has(id);
   return {
-    add: select(wanted, (id) => !present.has(id) || unsure.has(id)).sort(),
+    add: wanted.ids.filter(needsAdding).sort(),
     remove: unwanted.filter((id) => !guarded.has(id)).sort(),
     spared: unwanted.filter((id) => guarded.has(id)).sort(),
   };
@@ -230,9 +251,9 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
  * given) except those no longer members. Nothing is ever added or kept.
  */
 export function planDelete(input: DeletePlanInput): MemberPlan {
-  const guarded = lookup(input.protectedIds ?? []);
-  const members = input.currentMembers === undefined ? undefined : lookup(input.currentMembers);
-  const candidates = select(lookup(input.managed), (id) => members === undefined || members.has(id));
+  const guarded = new Set(input.protectedIds ?? []);
+  const members = input.currentMembers === undefined ? undefined : asIdSet(input.currentMembers);
+  const candidates = asIdSet(input.managed).ids.filter((id) => members === undefined || members.has(id));
   return {
     add: [],
     remove: candidates.filter((id) => !guarded.has(id)).sort(),
@@ -329,16 +350,4 @@ function sortedUnique(ids: Iterable<string>): string[] {
 function isStrictlyAscending(list: readonly string[]): boolean {
   for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) >= (list[i] as string)) return false;
   return true;
-}
-
-/** `ids` as an {@link IdLookup}: as given when it is one (a Set, or {@link readIds}' map view), else a Set of it. */
-function lookup(ids: Iterable<string> | IdLookup): IdLookup {
-  return typeof (ids as Partial<IdLookup>).has === "function" ? (ids as IdLookup) : new Set(ids);
-}
-
-/** The ids that pass `keep`, in iteration order (a set's ids, so each once). */
-function select(ids: Iterable<string>, keep: (id: string) => boolean): string[] {
-  const out: string[] = [];
-  for (const id of ids) if (keep(id)) out.push(id);
-  return out;
 }
