@@ -47,31 +47,7 @@ function containsUnknown(value: unknown, depth: number, seen: Set<object>): bool
  * entries that are not strings and map keys whose value is not `true` are ignored.
  */
 export function toIdSet(value: unknown): string[] {
-  return readIdSet(value).ids;
-}
-
-/**
- * {@link toIdSet} and whether a preview unknown stands in the set (as the whole value, an
- * array element or a map flag), from one pass: sets of 10,000 ids are read on every diff.
- */
-function readIdSet(value: unknown): { ids: string[]; unknown: boolean } {
-  if (value === UNKNOWN) return { ids: [], unknown: true };
-  const ids: string[] = [];
-  let unknown = false;
-  if (Array.isArray(value)) {
-    for (const id of value) {
-      if (id === UNKNOWN) unknown = true;
-      else if (typeof id === "string") ids.push(id);
-    }
-  } else if (value !== null && typeof value === "object") {
-    const map = value as Record<string, unknown>;
-    for (const id of Object.keys(map)) {
-      const flag = map[id];
-      if (flag === true) ids.push(id);
-      else if (flag === UNKNOWN) unknown = true;
-    }
-  }
-  return { ids: sortedUnique(ids), unknown };
+  return sortedUnique(readIds(value).ids);
 }
 
 /**
@@ -92,6 +68,8 @@ export function toIdMap(ids: Iterable<string>): Record<string, true> {
 export interface IdSet {
   readonly ids: readonly string[];
   has(id: string): boolean;
+  /** A preview unknown stands in the set (as the whole value, an array element or a map flag). */
+  readonly unknown: boolean;
 }
 
 /**
@@ -103,24 +81,32 @@ export interface IdSet {
  * else is the empty set.
  */
 export function readIds(value: unknown): IdSet {
-  if (Array.isArray(value)) return idSetOf(value.filter((id): id is string => typeof id === "string" && id !== UNKNOWN));
-  if (value === null || typeof value !== "object") return idSetOf([]);
+  let unknown = value === UNKNOWN;
+  if (Array.isArray(value)) {
+    const ids = value.filter((id): id is string => {
+      if (id === UNKNOWN) unknown = true;
+      return typeof id === "string" && id !== UNKNOWN;
+    });
+    return idSetOf(ids, unknown);
+  }
+  if (value === null || typeof value !== "object") return idSetOf([], unknown);
   const map = value as Record<string, unknown>;
-  return {
-    ids: Object.keys(map).filter((id) => map[id] === true),
-    // Ids never start with "__" (check refuses them), so no key is an Object.prototype member.
-    has: (id) => map[id] === true,
-  };
+  const ids = Object.keys(map).filter((id) => {
+    if (map[id] === UNKNOWN) unknown = true;
+    return map[id] === true;
+  });
+  // Ids never start with "__" (check refuses them), so no key is an Object.prototype member.
+  return { ids, has: (id) => map[id] === true, unknown };
 }
 
 /** An {@link IdSet} of a list; the hash set behind `has` is built on the first test. */
-function idSetOf(list: readonly string[]): IdSet {
+function idSetOf(list: readonly string[], unknown = false): IdSet {
   if (!isStrictlyAscending(list)) {
     const set = new Set(list);
-    return { ids: [...set], has: (id) => set.has(id) };
+    return { ids: [...set], has: (id) => set.has(id), unknown };
   }
   let set: Set<string> | undefined;
-  return { ids: list, has: (id) => (set ??= new Set(list)).has(id) };
+  return { ids: list, has: (id) => (set ??= new Set(list)).has(id), unknown };
 }
 
 /** `ids` as an {@link IdSet}: as given when it is one, else read as a list. */
@@ -306,16 +292,16 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   if (isUnknown(newWorkspace) || !sameWorkspace(olds, newWorkspace)) {
     return { changes: isUnknown(newWorkspace) ? undefined : true, replaces: ["workspaceId"], deleteBeforeReplace: true };
   }
-  const userIds = readIdSet(news.userIds);
-  const protectedIds = readIdSet(news.protectedUserIds);
+  const userIds = readIds(news.userIds);
+  const protectedIds = readIds(news.protectedUserIds);
   if (userIds.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
     return { changes: undefined, replaces: [] };
   }
   const changed =
     olds.workspaceId !== newWorkspace ||
-    !sameIds(toIdSet(olds.userIds), userIds.ids) ||
+    !sameSet(readIds(olds.userIds), userIds) ||
     (olds.exclusive === true) !== (news.exclusive === true) ||
-    !sameIds(toIdSet(olds.protectedUserIds), protectedIds.ids) ||
+    !sameSet(readIds(olds.protectedUserIds), protectedIds) ||
     limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals);
   return { changes: changed, replaces: [] };
 }
@@ -335,14 +321,15 @@ function limitOf(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-function sameIds(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((id, index) => id === b[index]);
+/** Whether two sets hold the same ids (each lists its ids once), whatever their order. */
+function sameSet(a: IdSet, b: IdSet): boolean {
+  return a.ids.length === b.ids.length && a.ids.every((id) => b.has(id));
 }
 
 /** Sorted by UTF-16 code units, the order `Array.prototype.sort` gives strings. */
 function sortedUnique(ids: Iterable<string>): string[] {
   const list = Array.isArray(ids) ? (ids as string[]) : [...ids];
-  // Outputs store sets sorted, so reading one back is a linear scan, not a sort.
+  // Outputs store sets sorted, so the common case is a linear scan, not a sort.
   if (isStrictlyAscending(list)) return list === ids ? list.slice() : list;
   return [...new Set(list)].sort();
 }
