@@ -116,7 +116,7 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
   const { OpenRouter } = await import("@openrouter/sdk");
   const sdk = new OpenRouter({ apiKey: target.managementKey, serverURL: target.baseUrl });
   const { checkInputs } = loadInputs();
-  const { planCreate, planUpdate, planDelete, chunk, checkRemovalLimit, toIdMap, toIdSet } = loadPlan();
+  const { planCreate, planUpdate, planDelete, chunk, checkRemovalLimit, readIds, toIdMap } = loadPlan();
   const { MembershipLedger } = loadLedger();
   const { runBounded } = loadBounded();
   const states = new Map<string, Lifecycle.MembersState>();
@@ -124,7 +124,8 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
   const checked = (workspace: string, userIds: string[], exclusive: boolean) => {
     const answer = checkInputs({}, { workspaceId: workspace, userIds, exclusive });
     if (answer.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(answer.failures)}`);
-    return { workspaceId: workspace, userIds: toIdSet(answer.inputs.userIds), exclusive: answer.inputs.exclusive === true };
+    // Read as the provider's readDesired reads it: in place, never sorted.
+    return { workspaceId: workspace, userIds: readIds(answer.inputs.userIds), exclusive: answer.inputs.exclusive === true };
   };
   const listAll = async (uuid: string): Promise<Membership[]> => {
     const page = async (offset: number) => (await sdk.workspaces.listMembers({ id: uuid, offset, limit: 100 })).result;
