@@ -160,6 +160,15 @@ describe("checkInputs: failures name the property and the value", () => {
     ]);
   });
 
+  it("says where a repeat first stood for the repeats it shows, and counts the rest", () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `user_${i}`);
+    const failures = failuresOf({ userIds: [...ids, ...ids] });
+    expect(failures).toHaveLength(11);
+    expect(failures[0]).toEqual({ property: "userIds", reason: 'userIds[50] repeats "user_0" (first at userIds[0]); a set lists each user once' });
+    expect(failures[9]?.reason).toBe('userIds[59] repeats "user_9" (first at userIds[9]); a set lists each user once');
+    expect(failures[10]).toEqual({ property: "userIds", reason: "userIds has 40 more problems like the above" });
+  });
+
   it("refuses a set larger than the cap without looking at every entry", () => {
     const huge = Array.from({ length: MAX_SET_SIZE + 1 }, () => "");
     expect(failuresOf({ userIds: huge })).toEqual([

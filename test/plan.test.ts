@@ -7,6 +7,7 @@ import {
   planCreate,
   planDelete,
   planUpdate,
+  readIds,
   toIdMap,
   toIdSet,
 } from "../provider/plan";
@@ -50,6 +51,34 @@ describe("toIdSet", () => {
     ["empty map", {}, []],
   ])("%s", (_name, value, expected) => {
     expect(toIdSet(value)).toEqual(expected);
+  });
+});
+
+describe("readIds", () => {
+  it.each<[string, unknown, string[], boolean]>([
+    ["map form, in its own order", { c: true, a: true }, ["c", "a"], false],
+    ["map flags other than true are not members", { a: true, b: false, c: "yes" }, ["a"], false],
+    ["a map with an unknown flag", { a: true, b: UNKNOWN }, ["a"], true],
+    ["sorted array, as it is", ["a", "b", "c"], ["a", "b", "c"], false],
+    ["unsorted array with duplicates, each once", ["c", "a", "c", "b"], ["c", "a", "b"], false],
+    ["non-string array entries ignored", ["a", 1, null, "b"], ["a", "b"], false],
+    ["an unknown array entry", ["a", UNKNOWN], ["a"], true],
+    ["the whole set unknown", UNKNOWN, [], true],
+    ["absent", undefined, [], false],
+    ["a lone string is not a set", "user_a", [], false],
+  ])("%s", (_name, value, ids, unknown) => {
+    const set = readIds(value);
+    expect(set.ids).toEqual(ids);
+    expect(set.unknown).toBe(unknown);
+    for (const id of ids) expect(set.has(id)).toBe(true);
+    expect(set.has("zzz")).toBe(false);
+  });
+
+  it("answers membership of a keyed map without taking prototype names for ids", () => {
+    const set = readIds({ user_a: true });
+    expect(set.has("constructor")).toBe(false);
+    expect(set.has("toString")).toBe(false);
+    expect(set.has("user_a")).toBe(true);
   });
 });
 
@@ -269,6 +298,8 @@ describe("diffMembers", () => {
     ["absent exclusive in old state is false", { ...olds, exclusive: undefined }, news, noChange],
     ["one user added", olds, { ...news, userIds: { user_a: true, user_b: true, user_c: true } }, update],
     ["one user removed", olds, { ...news, userIds: { user_a: true } }, update],
+    ["as many users, one of them another", olds, { ...news, userIds: { user_a: true, user_c: true } }, update],
+    ["map-form inputs in another key order", olds, { ...news, userIds: { user_b: true, user_a: true } }, noChange],
     ["emptied", olds, { ...news, userIds: {} }, update],
     ["exclusive toggled on", olds, { ...news, exclusive: true }, update],
     ["exclusive toggled off", { ...olds, exclusive: true }, news, update],
