@@ -224,9 +224,8 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   // Exclusive mode owns the whole workspace; additive mode only what it managed before.
   const owned = input.exclusive || listed === undefined ? present.ids : oldManaged.ids.filter((id) => listed.has(id));
   const unwanted = owned.filter((id) => !wanted.has(id));
-  const needsAdding = unsure.size === 0 ? (id: string) => !present.has(id) : (id: string) => !present.has(id) || unsure.has(id);
   return {
-    add: wanted.ids.filter(needsAdding).sort(),
+    add: wanted.ids.filter((id) => !present.has(id) || unsure.has(id)).sort(),
     remove: unwanted.filter((id) => !guarded.has(id)).sort(),
     spared: unwanted.filter((id) => guarded.has(id)).sort(),
   };
