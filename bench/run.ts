@@ -309,7 +309,7 @@ async function main(): Promise<number> {
     const environment = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform} ${process.arch}` };
     const result = {
       environment,
-      options: o,
+      options: { ...o, updateSamples: UPDATE_SAMPLES },
       rows,
       naive: { sampleUsers: o.naiveSample, concurrency: o.concurrency, createMs: naiveCreate.wallMs, updateMs: naiveUpdate.wallMs, deleteMs: naiveDelete.wallMs, perUserMs: naivePerUserMs, calls: { create: naiveCreate.calls, update: naiveUpdate.calls, delete: naiveDelete.calls } },
       serialized: sizes,
