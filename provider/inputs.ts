@@ -1,11 +1,11 @@
 /**
- * `check` for `WorkspaceMembers`: validates the inputs with zod, names the property and the
- * offending value in every failure, and returns the sets in the keyed-map form the engine
- * diffs by key (DESIGN.md "Checked inputs: the set as a keyed map"). No I/O. Loaded only
- * at call time inside the plugin, so the zod schemas built here never reach the serialized
- * provider.
+ * `check` for `WorkspaceMembers`: validates the inputs (plain tests first; zod schemas word
+ * the failures), names the property and the offending value in every failure, and returns
+ * the sets in the keyed-map form the engine diffs by key (DESIGN.md "Checked inputs: the
+ * set as a keyed map"). No I/O. Loaded only at call time inside the plugin, so the zod
+ * schemas built here never reach the serialized provider.
  */
-import { z } from "zod";
+import type { z } from "zod";
 import { closestName, quote, userIdProblem, workspaceIdProblem } from "./ids";
 import { UNKNOWN, isUnknown } from "./plan";
 
@@ -56,7 +56,6 @@ function checkRecord(news: unknown): CheckedInputs {
   const given = news as Record<string, unknown>;
   const inputs: Record<string, unknown> = {};
   const failures: InputFailure[] = [];
-  const schemas = getSchemas();
 
   for (const key of Object.keys(given)) {
     // "__proto__" would set the result's prototype instead of a key; nobody means it as an input.
@@ -72,25 +71,25 @@ function checkRecord(news: unknown): CheckedInputs {
     failures.push({ property: "workspaceId", reason: "workspaceId is required: the workspace's UUID or slug" });
   } else {
     inputs.workspaceId = workspaceId;
-    if (!isUnknown(workspaceId)) failures.push(...issuesToFailures("workspaceId", schemas.workspaceId, workspaceId));
+    if (!isUnknown(workspaceId)) failures.push(...issuesToFailures("workspaceId", "workspaceId", workspaceId));
   }
 
   const userIds = given.userIds;
   if (userIds === undefined || userIds === null) {
     failures.push({ property: "userIds", reason: "userIds is required: a list of user ids (it may be empty)" });
   } else {
-    const set = checkIdSet("userIds", userIds, schemas.id);
+    const set = checkIdSet("userIds", userIds);
     inputs.userIds = set.value;
     failures.push(...set.failures);
   }
 
   const exclusive = given.exclusive ?? false;
   inputs.exclusive = exclusive;
-  if (!isUnknown(exclusive)) failures.push(...issuesToFailures("exclusive", schemas.exclusive, exclusive));
+  if (!isUnknown(exclusive)) failures.push(...issuesToFailures("exclusive", "exclusive", exclusive));
 
   const protectedUserIds = given.protectedUserIds;
   if (protectedUserIds !== undefined && protectedUserIds !== null) {
-    const set = checkIdSet("protectedUserIds", protectedUserIds, schemas.id);
+    const set = checkIdSet("protectedUserIds", protectedUserIds);
     // An empty set is the same as none; leaving it out keeps check and refresh agreeing
     // (a refresh hands back no protectedUserIds when there are none).
     if (!isEmptySet(set.value)) inputs.protectedUserIds = set.value;
@@ -100,7 +99,7 @@ function checkRecord(news: unknown): CheckedInputs {
   const maxRemovals = given.maxRemovals;
   if (maxRemovals !== undefined && maxRemovals !== null) {
     inputs.maxRemovals = maxRemovals;
-    if (!isUnknown(maxRemovals)) failures.push(...issuesToFailures("maxRemovals", schemas.maxRemovals, maxRemovals));
+    if (!isUnknown(maxRemovals)) failures.push(...issuesToFailures("maxRemovals", "maxRemovals", maxRemovals));
   }
 
   return { inputs, failures: capPerProperty(failures) };
@@ -111,11 +110,7 @@ function checkRecord(news: unknown): CheckedInputs {
  * when a preview unknown is in it (a map cannot carry an unknown key, and the engine calls
  * `check` again with the real values before anything is applied).
  */
-function checkIdSet(
-  property: string,
-  value: unknown,
-  idSchema: z.ZodType<string>,
-): { value: unknown; failures: InputFailure[] } {
+function checkIdSet(property: string, value: unknown): { value: unknown; failures: InputFailure[] } {
   if (value === UNKNOWN) return { value, failures: [] };
   const entries = setEntries(property, value);
   if ("failure" in entries) return { value, failures: [entries.failure] };
@@ -136,7 +131,7 @@ function checkIdSet(
     // The plain test first: sets of 10,000 ids are checked on every preview, and building a
     // zod result per valid id costs more than everything else here together.
     if (typeof id !== "string" || userIdProblem(id) !== undefined) {
-      failures.push(...issuesToFailures(property, idSchema, id, `${property}${where(index)}`));
+      failures.push(...issuesToFailures(property, "id", id, `${property}${where(index)}`));
     } else if (map[id] !== true) {
       map[id] = true;
     } else if (!repeated.has(id)) {
@@ -193,25 +188,41 @@ interface Schemas {
   maxRemovals: z.ZodType<number>;
 }
 
+/**
+ * What each schema accepts, as plain tests (the same rules of ids.ts the schemas refine
+ * with): valid inputs, nearly all of them, are checked without zod, which is loaded only to
+ * word a failure. Loading zod was most of the plugin's first Check (~55 of 80 ms), paid by
+ * every `pulumi preview`.
+ */
+const ACCEPTS: Record<keyof Schemas, (value: unknown) => boolean> = {
+  workspaceId: (value) => typeof value === "string" && workspaceIdProblem(value) === undefined,
+  id: (value) => typeof value === "string" && userIdProblem(value) === undefined,
+  exclusive: (value) => typeof value === "boolean",
+  maxRemovals: (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0,
+};
+
 let schemas: Schemas | undefined;
 
-/** Built on first use so that loading this module costs nothing until `check` runs. */
+/** Built, and zod loaded, on the first failure to word. */
 function getSchemas(): Schemas {
-  schemas ??= {
-    workspaceId: z
+  if (schemas !== undefined) return schemas;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see ACCEPTS
+  const { z: zod } = require("zod") as typeof import("zod");
+  schemas = {
+    workspaceId: zod
       .string({ error: (issue) => `must be a string (the workspace's UUID or slug), got ${describe(issue.input)}` })
       .superRefine((value, ctx) => {
         const problem = workspaceIdProblem(value);
         if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
       }),
-    id: z
+    id: zod
       .string({ error: (issue) => `must be a user id string, got ${describe(issue.input)}` })
       .superRefine((value, ctx) => {
         const problem = userIdProblem(value);
         if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
       }),
-    exclusive: z.boolean({ error: (issue) => `must be true or false, got ${describe(issue.input)}` }),
-    maxRemovals: z
+    exclusive: zod.boolean({ error: (issue) => `must be true or false, got ${describe(issue.input)}` }),
+    maxRemovals: zod
       .number({ error: (issue) => `must be a whole number of 0 or more, got ${describe(issue.input)}` })
       .refine((value) => Number.isSafeInteger(value) && value >= 0, {
         error: (issue) => `must be a whole number of 0 or more, got ${describe(issue.input)}`,
@@ -220,9 +231,10 @@ function getSchemas(): Schemas {
   return schemas;
 }
 
-/** Runs `schema` on `value` and turns each issue into a failure of `property`, prefixed by `label`. */
-function issuesToFailures(property: string, schema: z.ZodType, value: unknown, label = property): InputFailure[] {
-  const result = schema.safeParse(value, { reportInput: true });
+/** Checks `value` by `rule` and turns each issue into a failure of `property`, prefixed by `label`. */
+function issuesToFailures(property: string, rule: keyof Schemas, value: unknown, label = property): InputFailure[] {
+  if (ACCEPTS[rule](value)) return [];
+  const result = getSchemas()[rule].safeParse(value, { reportInput: true });
   if (result.success) return [];
   return result.error.issues.map((issue) => ({ property, reason: `${label} ${issue.message}` }));
 }

@@ -1,3 +1,5 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import fc from "fast-check";
 // The decoder the dynamic-provider plugin uses for inputs (a dependency of @pulumi/pulumi).
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -287,5 +289,26 @@ describe("checkInputs never throws", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe("loading zod", () => {
+  it("checks valid inputs without it, and loads it only to word a failure", () => {
+    const script = [
+      'const { checkInputs } = require("./provider/inputs.ts");',
+      "const zodLoaded = () => Object.keys(require.cache).some((f) => /node_modules[\\\\/]zod[\\\\/]/.test(f));",
+      'const valid = checkInputs({}, { workspaceId: "ml-research", userIds: ["user_a"], exclusive: true, protectedUserIds: ["admin"], maxRemovals: 3 });',
+      "const before = zodLoaded();",
+      'const invalid = checkInputs({}, { workspaceId: "ml-research", userIds: ["user_a"], exclusive: "yes" });',
+      "process.stdout.write(JSON.stringify({ valid: valid.failures, before, invalid: invalid.failures, after: zodLoaded() }));",
+    ].join("\n");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(__dirname, ".."), encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual({
+      valid: [],
+      before: false,
+      invalid: [{ property: "exclusive", reason: 'exclusive must be true or false, got the string "yes"' }],
+      after: true,
+    });
   });
 });
