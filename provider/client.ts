@@ -23,7 +23,7 @@ import {
   type RetrySummary,
   type TimeoutPhase,
 } from "./errors";
-import { DEFAULT_RETRY_POLICY, decideRetry, type RetryFailure, type RetryPolicy } from "./retry";
+import { DEFAULT_RETRY_POLICY, attemptMayHaveApplied, decideRetry, type RetryFailure, type RetryPolicy } from "./retry";
 import type { AddMembersResult, Membership, RemoveMembersResult, Workspace, WorkspaceFields } from "./types";
 import { USER_AGENT } from "./version";
 import {
@@ -267,6 +267,9 @@ export class OpenRouterClient {
 
   async #send(method: string, path: string, requestBody?: unknown): Promise<unknown> {
     let elapsedWaitMs = 0;
+    // Judged over every attempt: a bulk add whose answer was lost and whose retry was then
+    // rate limited did add its users.
+    let mayHaveApplied = false;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
       const outcome = await this.#attempt(method, path, requestBody);
@@ -278,10 +281,11 @@ export class OpenRouterClient {
         durationMs: Math.round(performance.now() - started),
       });
       if (outcome.ok) return outcome.body;
+      mayHaveApplied ||= attemptMayHaveApplied(outcome.failure);
       const decision = decideRetry({ ...outcome.failure, attempt, elapsedWaitMs }, this.#policy, this.#random);
       if (!decision.retry) {
         const note = decision.rule === "budget" || decision.rule === "retry-after" ? decision.reason : undefined;
-        throw outcome.toError({ attempts: attempt, ...(note !== undefined ? { note } : {}) });
+        throw outcome.toError({ attempts: attempt, mayHaveApplied, ...(note !== undefined ? { note } : {}) });
       }
       notify(this.#onRetry, { method, path, attempt, delayMs: decision.delayMs, reason: decision.reason });
       await sleep(decision.delayMs);

@@ -16,6 +16,11 @@ export interface RetrySummary {
   attempts: number;
   /** Why the client stopped retrying, when that is worth telling (budget spent, ...). */
   note?: string;
+  /**
+   * Some attempt may have changed something at the service (it was sent and not refused).
+   * A refusal on the last attempt does not undo an earlier one that went through.
+   */
+  mayHaveApplied?: boolean;
 }
 
 /** Options shared by every error of the family. */
@@ -38,6 +43,8 @@ export class OpenRouterError extends Error {
   readonly path?: string;
   /** Requests sent before the client gave up (1 when not retried). */
   readonly attempts?: number;
+  /** Set by the client: whether any attempt may have changed something (see {@link RetrySummary}). */
+  readonly mayHaveApplied?: boolean;
 
   constructor(message: string, options: OpenRouterErrorOptions = {}) {
     super(withRetrySummary(message, options.retry), options.cause === undefined ? undefined : { cause: options.cause });
@@ -45,6 +52,7 @@ export class OpenRouterError extends Error {
     if (options.method !== undefined) this.method = options.method;
     if (options.path !== undefined) this.path = options.path;
     if (options.retry !== undefined) this.attempts = options.retry.attempts;
+    if (options.retry?.mayHaveApplied !== undefined) this.mayHaveApplied = options.retry.mayHaveApplied;
   }
 }
 

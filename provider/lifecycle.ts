@@ -10,7 +10,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { runBounded } from "./bounded";
 import type { OpenRouterClient } from "./client";
 import { connect, keepStackConfig } from "./connection";
-import { OpenRouterApiError, OpenRouterArgumentError } from "./errors";
+import { OpenRouterApiError, OpenRouterArgumentError, OpenRouterError } from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
 import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, readIds, toIdMap, toIdSet, type IdSet, type MemberPlan } from "./plan";
@@ -318,12 +318,13 @@ async function applyChanges(
 }
 
 /**
- * Whether a failed request may still have changed something. A refusal (3xx, 4xx) changed
- * nothing, nor did a request refused before it was sent; after anything else (no answer,
- * a timeout, a 5xx) the change may or may not have been made.
+ * Whether a failed request may still have changed something. The client judges every
+ * attempt it made (a refusal at the end does not undo an earlier attempt that went
+ * through); a request refused before it was sent changed nothing; any other failure may
+ * or may not have.
  */
 function mayHaveApplied(error: unknown): boolean {
-  if (error instanceof OpenRouterApiError) return !(error.status >= 300 && error.status < 500);
+  if (error instanceof OpenRouterError && error.mayHaveApplied !== undefined) return error.mayHaveApplied;
   return !(error instanceof OpenRouterArgumentError);
 }
 

@@ -57,6 +57,15 @@ export interface RetryFailure {
   elapsedWaitMs: number;
 }
 
+/**
+ * Whether a failed attempt may still have changed something at the service. A refusal (3xx,
+ * 4xx) changed nothing; anything else (no answer, a timeout, a 5xx, an unreadable 2xx) was
+ * sent and may have been carried out.
+ */
+export function attemptMayHaveApplied(failure: Pick<RetryFailure, "status">): boolean {
+  return failure.status === undefined || !(failure.status >= 300 && failure.status < 500);
+}
+
 /** The outcome of the rules: wait and retry, or stop (with the reason, for the error message). */
 export type RetryDecision =
   | { retry: true; delayMs: number; reason: string }

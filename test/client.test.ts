@@ -173,6 +173,8 @@ describe("errors (openrouter-api.md, Error body)", () => {
       userIds: ["user_a"],
       metadata: { user_ids: ["user_a"] },
       attempts,
+      // A refusal changed nothing; a 5xx may have been carried out.
+      mayHaveApplied: status === 500,
     });
     const suffix = attempts > 1 ? `; gave up after ${attempts} attempts` : "";
     expect((error as Error).message).toBe(`${message} (${status} POST /workspaces/ws/members/remove)${suffix}`);
@@ -509,6 +511,25 @@ describe("routes against the emulator (openrouter-api.md, Routes)", () => {
     expect(result.memberships.map((membership) => membership.userId)).toEqual(["user_0003"]);
     expect(emulator.memberIds("replay")).toEqual(["user_0003"]);
     expect(emulator.log.entries.map((entry) => entry.status)).toEqual(["dropped", 200]);
+  });
+
+  it("says a call may have gone through when an attempt's answer was lost, even if the last one was refused", async () => {
+    emulator.createWorkspace({ slug: "lost-then-refused" });
+    emulator.faults.add(
+      { route: "POST /workspaces/:id/members/add", drop: true, applyFirst: true },
+      { route: "POST /workspaces/:id/members/add", status: 400, message: "scripted refusal" },
+    );
+    const lost = await api.addMembers("lost-then-refused", ["user_0004"]).catch((caught: unknown) => caught);
+    expect(lost).toMatchObject({ status: 400, attempts: 2, mayHaveApplied: true });
+    expect(emulator.memberIds("lost-then-refused")).toEqual(["user_0004"]);
+
+    emulator.faults.add(
+      { route: "POST /workspaces/:id/members/add", status: 429, retryAfterMs: 1 },
+      { route: "POST /workspaces/:id/members/add", status: 400, message: "scripted refusal" },
+    );
+    const refused = await api.addMembers("lost-then-refused", ["user_0005"]).catch((caught: unknown) => caught);
+    expect(refused).toMatchObject({ status: 400, attempts: 2, mayHaveApplied: false });
+    expect(emulator.memberIds("lost-then-refused")).toEqual(["user_0004"]);
   });
 
   it("lists every member across short pages, sequentially and concurrently", async () => {

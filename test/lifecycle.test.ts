@@ -221,6 +221,25 @@ describe("truth under failure", () => {
     expect(error.properties.userIds).toEqual(["user_a"]);
   });
 
+  it("an add whose answer was lost and whose retry was refused is settled by a list call all the same", async () => {
+    emulator.faults.add(
+      { route: "POST /workspaces/:id/members/add", applyFirst: true, drop: true },
+      { route: "POST /workspaces/:id/members/add", status: 400, message: "scripted refusal" },
+    );
+    const inputs = await checked({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
+
+    const error = (await lifecycle.create(inputs).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.message).toContain("scripted refusal");
+    expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a", "user_b"]);
+    expect(error.properties.userIds).toEqual(["user_a", "user_b"]);
+    expect(memberRequests().map((r) => r.route)).toEqual([
+      "POST /workspaces/:id/members/add",
+      "POST /workspaces/:id/members/add",
+      "GET /workspaces/:id/members",
+    ]);
+  });
+
   it("a refused add is not settled by a list call: the refusal changed nothing", async () => {
     emulator.faults.add({ route: "POST /workspaces/:id/members/add", status: 400, message: "scripted refusal" });
     const inputs = await checked({ workspaceId: "platform", userIds: ["user_a"] });
