@@ -9,8 +9,9 @@
  *   "created or updated", never an error), so a replay cannot double-apply;
  * - bulk remove: removing a user who is no longer a member is not an error
  *   (`removed_count` only counts real removals), so a replay is harmless;
- * - POST /workspaces is the exception in principle (a replay after a lost 201 answers 400
- *   "slug taken"), which surfaces as an error rather than a duplicate: slugs are unique.
+ * - POST /workspaces is the exception (a replay after a lost 201 is refused, "slug taken"):
+ *   never a duplicate, since slugs are unique, and the Workspace lifecycle settles it by
+ *   looking the slug up (workspace-lifecycle.ts `create`).
  *
  * Imports nothing, so it can be loaded anywhere cheaply.
  */

@@ -6,7 +6,8 @@
  * workspace-inputs.ts, the HTTP in client.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { OpenRouterApiError } from "./errors";
+import type { OpenRouterClient } from "./client";
+import { OpenRouterApiError, OpenRouterError } from "./errors";
 import { connect, keepStackConfig } from "./connection";
 import {
   checkWorkspaceInputs,
@@ -38,10 +39,60 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
   return diffWorkspace(olds, news);
 }
 
-/** `POST /workspaces` with the set inputs; the id is the new workspace's UUID. */
+/**
+ * `POST /workspaces` with the set inputs; the id is the new workspace's UUID.
+ *
+ * A create is the one call that cannot simply be sent again: after a lost answer the retry
+ * is refused ("slug taken") by the very workspace the first attempt made, which would then
+ * exist outside any state, and every later run would be refused the same way. So the slug
+ * is looked up first (one GET): when it is free and the POST fails in a way that may have
+ * gone through, a workspace found under the slug afterwards is the one this call made, and
+ * it is recorded as created.
+ */
 export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
-  const workspace = await connect().client.createWorkspace(toCreateFields(inputs));
+  const { client } = connect();
+  const fields = toCreateFields(inputs);
+  const existing = await findWorkspace(client, fields.slug);
+  if (existing !== undefined) {
+    throw new Error(
+      `A workspace with slug ${JSON.stringify(fields.slug)} already exists (id ${existing.id}); nothing was changed. ` +
+        "Choose another slug, or manage that workspace's members with WorkspaceMembers.",
+    );
+  }
+  let workspace: Workspace;
+  try {
+    workspace = await client.createWorkspace(fields);
+  } catch (error) {
+    if (!(error instanceof OpenRouterError && error.mayHaveApplied === true)) throw error;
+    workspace = await settleLostCreate(client, fields.slug, error);
+  }
   return { id: workspace.id, outs: toWorkspaceState(workspace, managedFieldsOf(inputs)) };
+}
+
+/** After a create that may have gone through: the workspace the (free before) slug names now is the one it made. */
+async function settleLostCreate(client: OpenRouterClient, slug: string, createError: OpenRouterError): Promise<Workspace> {
+  let made: Workspace | undefined;
+  try {
+    made = await findWorkspace(client, slug);
+  } catch (lookupError) {
+    throw new Error(
+      `${createError.message}. The workspace may have been created all the same, and looking it up failed too ` +
+        `(${lookupError instanceof Error ? lookupError.message : String(lookupError)}): if a workspace with slug ` +
+        `${JSON.stringify(slug)} exists now, this run made it; delete it, then run again.`,
+    );
+  }
+  if (made === undefined) throw createError;
+  return made;
+}
+
+/** The workspace under `slug`, or `undefined` when there is none. */
+async function findWorkspace(client: OpenRouterClient, slug: string): Promise<Workspace | undefined> {
+  try {
+    return await client.getWorkspace(slug);
+  } catch (error) {
+    if (error instanceof OpenRouterApiError && error.status === 404) return undefined;
+    throw error;
+  }
 }
 
 /**

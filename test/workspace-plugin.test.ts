@@ -61,9 +61,9 @@ describe("Workspace through the plugin, step by step", () => {
     emulator.log.clear();
   });
 
-  it("step 1, create: one POST; the id is the UUID and the outputs hold every field", async () => {
+  it("step 1, create: a GET of the slug (free), one POST; the id is the UUID and the outputs hold every field", async () => {
     expect((await engine.up(program)).map((s) => s.op)).toEqual(["create"]);
-    expect(takeRequests()).toEqual(["POST /workspaces"]);
+    expect(takeRequests()).toEqual(["GET /workspaces/:id", "POST /workspaces"]);
 
     const stored = emulator.workspace("ml");
     const state = engine.state("ml");

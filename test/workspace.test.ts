@@ -201,14 +201,56 @@ describe("create", () => {
     });
     expect(Object.keys(outs)).not.toContain("id");
     expect(Object.values(outs)).not.toContain(undefined);
-    expect(workspaceRequests()).toEqual(["POST POST /workspaces"]);
+    // The slug is looked up first, so that a lost answer to the POST can be settled (below).
+    expect(workspaceRequests()).toEqual(["GET GET /workspaces/:id", "POST POST /workspaces"]);
   });
 
-  it("fails with the service's words when the slug is taken, never showing the key", async () => {
-    emulator.createWorkspace({ slug: "taken" });
+  it("refuses a slug that is taken before sending anything, naming the workspace, never the key", async () => {
+    const taken = emulator.createWorkspace({ slug: "taken" });
     const failure = lifecycle.create(checked({ name: "Taken", slug: "taken" }));
-    await expect(failure).rejects.toThrow('A workspace with slug "taken" already exists (409 POST /workspaces)');
+    await expect(failure).rejects.toThrow(`A workspace with slug "taken" already exists (id ${taken.id}); nothing was changed.`);
     await expect(failure).rejects.not.toThrow(emulator.managementKey);
+    expect(workspaceRequests().filter((r) => r.startsWith("POST"))).toEqual([]);
+  });
+
+  it("a slug taken between the lookup and the POST fails with the service's words", async () => {
+    emulator.faults.add({ route: "GET /workspaces/:id", status: 404, message: "Workspace not found" });
+    emulator.createWorkspace({ slug: "raced" });
+    await expect(lifecycle.create(checked({ name: "Raced", slug: "raced" }))).rejects.toThrow(
+      'A workspace with slug "raced" already exists (409 POST /workspaces)',
+    );
+  });
+
+  it("a create whose answer was lost is recorded, not orphaned: the retry's 'slug taken' is the workspace it made", async () => {
+    emulator.faults.add({ route: "POST /workspaces", applyFirst: true, drop: true });
+    const { id, outs } = await lifecycle.create(checked({ name: "Lost", slug: "lost", description: "made once" }));
+    const stored = emulator.workspace("lost");
+    expect(id).toBe(stored?.id);
+    expect(outs).toMatchObject({ name: "Lost", slug: "lost", description: "made once" });
+    expect(workspaceRequests()).toEqual([
+      "GET GET /workspaces/:id",
+      "POST POST /workspaces",
+      "POST POST /workspaces",
+      "GET GET /workspaces/:id",
+    ]);
+  });
+
+  it("a create refused outright is not settled: nothing was made", async () => {
+    emulator.faults.add({ route: "POST /workspaces", status: 400, message: "scripted refusal" });
+    await expect(lifecycle.create(checked({ name: "No", slug: "no" }))).rejects.toThrow("scripted refusal");
+    expect(emulator.workspace("no")).toBeUndefined();
+    expect(workspaceRequests()).toEqual(["GET GET /workspaces/:id", "POST POST /workspaces"]);
+  });
+
+  it("a create whose answer was lost and whose lookup fails too says what to do", async () => {
+    await configure({ "openrouter:managementKey": emulator.managementKey, "openrouter:baseUrl": emulator.url, "openrouter:maxAttempts": "1" });
+    emulator.faults.add(
+      { route: "POST /workspaces", applyFirst: true, drop: true },
+      { route: "GET /workspaces/:id", skip: 1, status: 503, message: "down" },
+    );
+    await expect(lifecycle.create(checked({ name: "Unsure", slug: "unsure" }))).rejects.toThrow(
+      /may have been created all the same, and looking it up failed too .*down.*if a workspace with slug "unsure" exists now, this run made it; delete it, then run again/,
+    );
   });
 
   it("fails with a clear error naming the settings when no key is configured", async () => {
