@@ -6,7 +6,7 @@
 import * as lifecycle from "../provider/lifecycle";
 import { PartialFailureError } from "../provider/lifecycle";
 import { UNKNOWN } from "../provider/plan";
-import { startEmulator, type Emulator } from "../provider/testing";
+import { startEmulator, type Emulator, type ScriptedFault } from "../provider/testing";
 
 type Props = Record<string, unknown>;
 
@@ -193,20 +193,21 @@ describe("truth under failure", () => {
     expect(emulator.memberIds(workspaceUuid)).toEqual(outs.userIds);
   });
 
-  it("an add whose answers are all lost is settled by one list call, so the state records who arrived", async () => {
+  const ADD = "POST /workspaces/:id/members/add" as const;
+  it.each<[string, ScriptedFault[]]>([
+    ["every answer is lost", [{ route: ADD, applyFirst: true, drop: true, times: Infinity }]],
+    // A refusal on the last attempt does not undo the first one, which went through.
+    ["the answer is lost and the retry refused", [{ route: ADD, applyFirst: true, drop: true }, { route: ADD, status: 400, message: "scripted refusal" }]],
+  ])("an add is settled by one list call when %s, so the state records who arrived", async (_case, faults) => {
     await configure({ "openrouter:maxAttempts": "2" });
-    emulator.faults.add({ route: "POST /workspaces/:id/members/add", applyFirst: true, drop: true, times: Infinity });
+    emulator.faults.add(...faults);
     const inputs = await checked({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
 
     const error = (await lifecycle.create(inputs).catch((e: unknown) => e)) as PartialFailureError;
     expect(error).toBeInstanceOf(PartialFailureError);
     expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a", "user_b"]);
     expect(error.properties.userIds).toEqual(["user_a", "user_b"]);
-    expect(memberRequests().map((r) => r.route)).toEqual([
-      "POST /workspaces/:id/members/add",
-      "POST /workspaces/:id/members/add",
-      "GET /workspaces/:id/members",
-    ]);
+    expect(memberRequests().map((r) => r.route)).toEqual([ADD, ADD, "GET /workspaces/:id/members"]);
   });
 
   it("a remove whose answers are all lost is settled the same way, so the state never claims who left", async () => {
@@ -219,25 +220,6 @@ describe("truth under failure", () => {
     expect(error).toBeInstanceOf(PartialFailureError);
     expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a"]);
     expect(error.properties.userIds).toEqual(["user_a"]);
-  });
-
-  it("an add whose answer was lost and whose retry was refused is settled by a list call all the same", async () => {
-    emulator.faults.add(
-      { route: "POST /workspaces/:id/members/add", applyFirst: true, drop: true },
-      { route: "POST /workspaces/:id/members/add", status: 400, message: "scripted refusal" },
-    );
-    const inputs = await checked({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
-
-    const error = (await lifecycle.create(inputs).catch((e: unknown) => e)) as PartialFailureError;
-    expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toContain("scripted refusal");
-    expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a", "user_b"]);
-    expect(error.properties.userIds).toEqual(["user_a", "user_b"]);
-    expect(memberRequests().map((r) => r.route)).toEqual([
-      "POST /workspaces/:id/members/add",
-      "POST /workspaces/:id/members/add",
-      "GET /workspaces/:id/members",
-    ]);
   });
 
   it("a refused add is not settled by a list call: the refusal changed nothing", async () => {
