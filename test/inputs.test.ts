@@ -1,11 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import fc from "fast-check";
 // The decoder the dynamic-provider plugin uses for inputs (a dependency of @pulumi/pulumi).
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { MAX_ID_LENGTH, quote } from "../provider/ids";
 import { MAX_SET_SIZE, checkInputs, describe as describeValue } from "../provider/inputs";
 import { UNKNOWN } from "../provider/plan";
+import { inFreshProcess } from "./support/fresh-process";
 
 const WORKSPACE_UUID = "0b9e4a52-3f0e-4d8e-9c2f-1f7d2a6b8c01";
 const valid = { workspaceId: "ml-research", userIds: ["user_b", "user_a"] };
@@ -294,17 +293,14 @@ describe("checkInputs never throws", () => {
 
 describe("loading zod", () => {
   it("checks valid inputs without it, and loads it only to word a failure", () => {
-    const script = [
+    const steps = inFreshProcess([
       'const { checkInputs } = require("./provider/inputs.ts");',
-      "const zodLoaded = () => Object.keys(require.cache).some((f) => /node_modules[\\\\/]zod[\\\\/]/.test(f));",
       'const valid = checkInputs({}, { workspaceId: "ml-research", userIds: ["user_a"], exclusive: true, protectedUserIds: ["admin"], maxRemovals: 3 });',
-      "const before = zodLoaded();",
+      'const before = loaded("zod");',
       'const invalid = checkInputs({}, { workspaceId: "ml-research", userIds: ["user_a"], exclusive: "yes" });',
-      "process.stdout.write(JSON.stringify({ valid: valid.failures, before, invalid: invalid.failures, after: zodLoaded() }));",
-    ].join("\n");
-    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(__dirname, ".."), encoding: "utf8" });
-    expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual({
+      'process.stdout.write(JSON.stringify({ valid: valid.failures, before, invalid: invalid.failures, after: loaded("zod") }));',
+    ]);
+    expect(steps).toEqual({
       valid: [],
       before: false,
       invalid: [{ property: "exclusive", reason: 'exclusive must be true or false, got the string "yes"' }],

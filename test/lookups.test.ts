@@ -3,8 +3,6 @@
  * read, settings resolved like the resources' (options, then stack config, then the
  * environment), the same errors, and the `...Output` variants inside a program.
  */
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { OpenRouterApiError, OpenRouterConfigError } from "../provider/errors";
 import {
@@ -15,6 +13,7 @@ import {
   listWorkspaces,
 } from "../provider/lookups";
 import { startEmulator, type Emulator } from "../provider/testing";
+import { inFreshProcess } from "./support/fresh-process";
 
 const USERS = Array.from({ length: 23 }, (_, i) => `user_${String(i).padStart(2, "0")}`);
 const ENV_KEYS = ["OPENROUTER_MANAGEMENT_KEY", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"] as const;
@@ -181,13 +180,10 @@ describe("Output variants", () => {
 
 describe("importing the package", () => {
   it("loads neither zod nor undici until a lookup runs", () => {
-    const script = [
+    const loadedModules = inFreshProcess([
       'require("./provider/index.ts");',
-      "const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](zod|undici)[\\\\/]/.test(f));",
-      "process.stdout.write(JSON.stringify(loaded));",
-    ].join("\n");
-    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(__dirname, ".."), encoding: "utf8" });
-    expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual([]);
+      'process.stdout.write(JSON.stringify({ zod: loaded("zod"), undici: loaded("undici") }));',
+    ]);
+    expect(loadedModules).toEqual({ zod: false, undici: false });
   });
 });

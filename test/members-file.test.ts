@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,6 +13,7 @@ import {
   type MembersFileProblem,
 } from "../provider/members-file";
 import { captureRegistrations, type Registration } from "./harness";
+import { inFreshProcess } from "./support/fresh-process";
 
 /** The problems `parse` throws, or fails the test when it does not throw. */
 function problemsOf(parse: () => unknown): { message: string; problems: readonly MembersFileProblem[] } {
@@ -546,19 +546,16 @@ describe("members from stack config (the root stack)", () => {
 
 describe("importing the package", () => {
   it("loads no YAML parser until a members file is parsed, and no zod until a file creates a workspace", () => {
-    const script = [
+    const steps = inFreshProcess([
       'const openrouter = require("./provider/index.ts");',
-      'const loaded = (name) => Object.keys(require.cache).some((f) => f.replace(/\\\\/g, "/").includes(`node_modules/${name}/`));',
       "const steps = [{ yaml: loaded(\"yaml\"), zod: loaded(\"zod\") }];",
       'openrouter.parseMembersFile("workspaces: {platform: {users: []}}", "members.yaml");',
       "steps.push({ yaml: loaded(\"yaml\"), zod: loaded(\"zod\") });",
       'openrouter.parseMembersFile("workspaces: {evals: {users: [], workspace: {name: Evals}}}", "members.yaml");',
       "steps.push({ yaml: loaded(\"yaml\"), zod: loaded(\"zod\") });",
       "process.stdout.write(JSON.stringify(steps));",
-    ].join("\n");
-    const run = spawnSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: join(__dirname, ".."), encoding: "utf8" });
-    expect(run.stderr).toBe("");
-    expect(JSON.parse(run.stdout)).toEqual([
+    ]);
+    expect(steps).toEqual([
       { yaml: false, zod: false },
       { yaml: true, zod: false },
       { yaml: true, zod: true },
