@@ -32,10 +32,11 @@ const MAX_FAILURES_PER_PROPERTY = 10;
 /**
  * Validates `news` (the program's inputs as the plugin decoded them) and returns the checked
  * inputs: `workspaceId` as given, `userIds` and `protectedUserIds` as keyed maps
- * `{ "<id>": true }` in input order (absent or empty `protectedUserIds` is left out), `exclusive` always an explicit
- * boolean, `maxRemovals` only when set. Keys starting with `__` (the runtime's own, such as
- * `__provider`) pass through untouched. Preview unknowns pass through unchanged and never
- * fail. `olds` is not needed: every rule is about the new inputs alone.
+ * `{ "<id>": true }` in input order (absent or empty `protectedUserIds` is left out),
+ * `exclusive` always an explicit boolean, `maxRemovals` only when set. Keys starting with
+ * `__` (the runtime's own, such as `__provider`) pass through untouched. Preview unknowns
+ * pass through unchanged and never fail. `olds` is not needed: every rule is about the new
+ * inputs alone.
  *
  * Never throws, whatever `news` holds: bad values become failures naming the property and
  * the value, quoted with control characters escaped and cut to a readable length.
