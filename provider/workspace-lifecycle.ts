@@ -85,10 +85,10 @@ async function settleLostCreate(client: OpenRouterClient, slug: string, createEr
   return made;
 }
 
-/** The workspace under `slug`, or `undefined` when there is none. */
-async function findWorkspace(client: OpenRouterClient, slug: string): Promise<Workspace | undefined> {
+/** The workspace a UUID or slug names, or `undefined` when there is none. */
+async function findWorkspace(client: OpenRouterClient, idOrSlug: string): Promise<Workspace | undefined> {
   try {
-    return await client.getWorkspace(slug);
+    return await client.getWorkspace(idOrSlug);
   } catch (error) {
     if (error instanceof OpenRouterApiError && error.status === 404) return undefined;
     throw error;
@@ -116,13 +116,8 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
  * A workspace that is gone returns an empty id (the resource leaves the state).
  */
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
-  let workspace: Workspace;
-  try {
-    workspace = await connect().client.getWorkspace(id);
-  } catch (error) {
-    if (error instanceof OpenRouterApiError && error.status === 404) return { id: "" };
-    throw error;
-  }
+  const workspace = await findWorkspace(connect().client, id);
+  if (workspace === undefined) return { id: "" };
   const managed = managedFieldsOfState(props ?? {});
   return { id: workspace.id, props: toWorkspaceState(workspace, managed), inputs: toRefreshedInputs(workspace, managed) };
 }
