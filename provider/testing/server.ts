@@ -133,7 +133,7 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
     if (fault) {
       entry.fault = fault.label;
       if (fault.retryAfterMs !== undefined) entry.retryAfterMs = fault.retryAfterMs;
-      await pause(fault.delayMs, shutdown);
+      await pauseUntil(performance.now() + fault.delayMs, shutdown);
       // A client that gave up during a stall never reaches the service: nothing is applied.
       if (exchange.closed) return;
     }
@@ -245,10 +245,6 @@ function countUserIds(route: string, bodyText: string): number | undefined {
 }
 
 /** Waits `ms` (none at all for 0, to keep a tick off every request); rejects when the emulator closes. */
-async function pause(ms: number, shutdown: AbortSignal): Promise<void> {
-  if (ms > 0) await sleep(ms, undefined, { signal: shutdown });
-}
-
 /** Node's timers fire up to about a millisecond late; the last stretch is met on the event loop's turns instead. */
 const TIMER_SLACK_MS = 1.5;
 
