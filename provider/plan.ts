@@ -47,7 +47,9 @@ function containsUnknown(value: unknown, depth: number, seen: Set<object>): bool
  * entries that are not strings and map keys whose value is not `true` are ignored.
  */
 export function toIdSet(value: unknown): string[] {
-  return sortedUnique(readIds(value).ids);
+  // readIds lists each id once already; only the order is left to settle.
+  const ids = [...readIds(value).ids];
+  return isStrictlyAscending(ids) ? ids : ids.sort();
 }
 
 /**
