@@ -189,7 +189,6 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
       const current = desired.exclusive ? await listAll(old.workspaceUuid) : undefined;
       const plan = planUpdate({
         oldManaged: old.userIds,
-        unconfirmed: old.memberships.filter((m) => m.id === "").map((m) => m.userId),
         wanted: desired.userIds,
         exclusive: desired.exclusive,
         currentMembers: current?.map((m) => m.userId),

@@ -35,8 +35,17 @@ export interface OpenRouterErrorOptions {
   retry?: RetrySummary;
 }
 
-/** Base class of every error thrown by the OpenRouter client and settings. */
+/**
+ * Marks every error of the family, so that {@link isOpenRouterError} recognises one made by
+ * another copy of this module (two installed versions of the package, or the per-process
+ * copies tests load) where `instanceof` cannot.
+ */
+const FAMILY = Symbol.for("pulumi-openrouter.OpenRouterError");
+
+/** Base class of every error the package throws. */
 export class OpenRouterError extends Error {
+  /** See {@link isOpenRouterError}. */
+  readonly [FAMILY] = true;
   /** HTTP method of the failed request, when there was one. */
   readonly method?: string;
   /** Route path (relative to the base URL, query included) of the failed request. */
@@ -135,6 +144,55 @@ export class OpenRouterConfigError extends OpenRouterError {}
 
 /** A client method was called with an argument it cannot send (empty user list, `..` as an id, ...). */
 export class OpenRouterArgumentError extends OpenRouterError {}
+
+/**
+ * A create, update or delete of a resource's members that did not finish. `reasons` holds
+ * one line per failure; `unconfirmed` the users whose change was sent but neither confirmed
+ * nor refuted (its answer was lost, and so was the listing meant to settle it).
+ */
+export class ChangeFailedError extends OpenRouterError {
+  constructor(
+    message: string,
+    readonly reasons: string[],
+    readonly unconfirmed: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A create or update that changed something and then failed. Pulumi's dynamic-provider
+ * plugin turns an error carrying `id` and `properties` into "resource initialization
+ * failed" and stores `properties` as the resource's state, so they say exactly what went
+ * through (unconfirmed users in `unconfirmedUserIds`).
+ */
+export class PartialFailureError extends ChangeFailedError {
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Record<string, unknown>,
+    reasons: string[],
+    unconfirmed: string[] = [],
+  ) {
+    super(message, reasons, unconfirmed);
+  }
+}
+
+/** A change would remove more users than `maxRemovals`; nothing was sent. */
+export class RemovalLimitError extends OpenRouterError {
+  constructor(
+    message: string,
+    readonly removeCount: number,
+    readonly maxRemovals: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Whether `error` belongs to this package's error family, whichever copy of the package made it. */
+export function isOpenRouterError(error: unknown): error is OpenRouterError {
+  return error instanceof OpenRouterError || (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true);
+}
 
 /**
  * Builds the error for an answer that is not a success. Tolerates any body: JSON of the

@@ -25,6 +25,10 @@ export {
   OpenRouterResponseError,
   OpenRouterConfigError,
   OpenRouterArgumentError,
+  ChangeFailedError,
+  PartialFailureError,
+  RemovalLimitError,
+  isOpenRouterError,
 } from "./errors";
 export {
   loadMembersFile,

@@ -10,7 +10,14 @@ import type * as pulumi from "@pulumi/pulumi";
 import { runBounded } from "./bounded";
 import type { OpenRouterClient } from "./client";
 import { connect, keepStackConfig } from "./connection";
-import { OpenRouterApiError, OpenRouterArgumentError, OpenRouterError } from "./errors";
+import {
+  ChangeFailedError,
+  OpenRouterApiError,
+  OpenRouterArgumentError,
+  OpenRouterError,
+  PartialFailureError,
+  RemovalLimitError,
+} from "./errors";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
 import { checkRemovalLimit, chunk, diffMembers, planCreate, planDelete, planUpdate, readIds, toIdMap, toIdSet, type IdSet, type MemberPlan } from "./plan";
@@ -23,35 +30,15 @@ export interface MembersState {
   workspaceUuid: string;
   /** The workspace's slug, resolved at create: lets diff tell a slug from its own UUID without a call. */
   workspaceSlug?: string;
+  /** Managed users the service confirmed as members (an add's answer or a listing). */
   userIds: string[];
+  /** Their memberships, exactly as the service returned them. */
   memberships: Membership[];
+  /** Managed users whose last change was sent but neither confirmed nor refuted. */
+  unconfirmedUserIds: string[];
   exclusive: boolean;
   protectedUserIds: string[];
   maxRemovals?: number;
-}
-
-/**
- * A create or update that changed something and then failed. The plugin turns an error
- * carrying `id` and `properties` into "resource initialization failed" and stores
- * `properties` as the resource's state, so they say exactly what went through.
- */
-export class PartialFailureError extends Error {
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Record<string, unknown>,
-    readonly reasons: string[],
-    /**
-     * Users whose change was sent but could not be confirmed either way (the answer was lost
-     * and so was the listing meant to settle it). The state errs on the side that converges:
-     * an unconfirmed removal stays recorded (removing again is harmless), an unconfirmed add
-     * is not (the next run adopts the user).
-     */
-    readonly unconfirmed: string[] = [],
-  ) {
-    super(message);
-    this.name = "PartialFailureError";
-  }
 }
 
 /** Keeps the stack config for the calls that follow (see connection.ts). */
@@ -120,19 +107,35 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const desired = readDesired(news);
   const { settings, client } = connect();
   const target = stateTarget(id, olds);
-  // Additive mode works from state alone (no list call); exclusive mode must see everyone.
-  const current = desired.exclusive ? await client.listMembers(target.uuid, { concurrency: settings.concurrency }) : undefined;
-  const managed = stateMemberships(olds);
+  const recorded = recordedMembers(olds);
+  // Additive mode works from the state alone (no list call), unless users whose last change
+  // is unconfirmed must be settled first; exclusive mode must see everyone. One listing
+  // serves both.
+  const listing =
+    desired.exclusive || recorded.unconfirmed.length > 0
+      ? await client.listMembers(target.uuid, { concurrency: settings.concurrency })
+      : undefined;
+  const oldManaged = recorded.unconfirmed.length === 0 ? recorded.userIds : [...recorded.userIds, ...recorded.unconfirmed];
   const plan = planUpdate({
-    oldManaged: managed.map((m) => m.userId),
-    unconfirmed: managed.filter((m) => m.id === "").map((m) => m.userId),
+    oldManaged,
     wanted: desired.userIds,
     exclusive: desired.exclusive,
     protectedIds: desired.protectedUserIds,
-    currentMembers: current?.map((m) => m.userId),
+    currentMembers: listing?.map((m) => m.userId),
   });
-  const outs = await apply(client, settings, "update", target, desired, plan, current ?? managed);
+  const outs = await apply(client, settings, "update", target, desired, plan, listing === undefined ? recorded.memberships : managedIn(listing, desired, oldManaged));
   return { outs };
+}
+
+/**
+ * The memberships of a listing this resource manages (or adopts) from here on: in exclusive
+ * mode everyone, since the plan removes whoever is not wanted; in additive mode the wanted
+ * users and those managed before, so a listed member the resource never managed stays out.
+ */
+function managedIn(listing: Membership[], desired: Desired, oldManaged: readonly string[]): Membership[] {
+  if (desired.exclusive) return listing;
+  const managedBefore = new Set(oldManaged);
+  return listing.filter((m) => desired.userIds.has(m.userId) || managedBefore.has(m.userId));
 }
 
 /**
@@ -150,12 +153,10 @@ async function apply(
   plan: MemberPlan,
   known: Membership[],
 ): Promise<MembersState> {
-  const limitError = checkRemovalLimit(plan.remove.length, desired.maxRemovals);
-  if (limitError !== undefined) throw new Error(`${describe(operation, desired.workspaceId)}: ${limitError}`);
+  guardRemovals(operation, desired, plan.remove.length);
 
-  // Every known member is kept, to be removed, to be confirmed again (recorded without a
-  // confirmed membership), or spared (protected and no longer wanted: it leaves
-  // management). The record starts from all but the spared, who are few.
+  // Every known member is kept, to be removed, or spared (protected and no longer wanted:
+  // it leaves management). The record starts from all but the spared, who are few.
   const spared = new Set(plan.spared);
   const ledger = new MembershipLedger(known.filter((m) => !spared.has(m.userId)));
   const result = await applyChanges(client, settings, target.uuid, plan.add, plan.remove, ledger);
@@ -165,7 +166,9 @@ async function apply(
       `${describe(operation, desired.workspaceId)} did not finish: ${result.failures.join("; ")}. ` +
       `Added ${result.added} of ${plan.add.length} and removed ${result.removed} of ${plan.remove.length} users; ` +
       "the state records exactly what went through, so running the update again finishes the rest.";
-    if (operation === "create" && !result.changedAnything && result.unconfirmed.length === 0) throw new Error(message);
+    if (operation === "create" && !result.changedAnything && result.unconfirmed.length === 0) {
+      throw new ChangeFailedError(message, result.failures);
+    }
     const properties = { ...outs, __provider: desired.provider };
     throw new PartialFailureError(message, target.uuid, properties, result.failures, result.unconfirmed);
   }
@@ -175,6 +178,7 @@ async function apply(
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const { settings, client } = connect();
   const target = stateTarget(id, props);
+  const recorded = recordedMembers(props);
   let members: Membership[];
   try {
     members = await client.listMembers(target.uuid, { concurrency: settings.concurrency });
@@ -185,30 +189,54 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   }
   const desired = readDesired(props);
   const protectedIds = new Set(desired.protectedUserIds);
-  // What refresh reports: managed users still there and, in exclusive mode, anyone else
-  // who is not protected (a member added by hand is drift the next update removes).
-  const present = members.filter((m) => desired.userIds.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)));
+  const unconfirmed = new Set(recorded.unconfirmed);
+  // What refresh reports: managed users still there (an unconfirmed one is settled by what
+  // the listing shows) and, in exclusive mode, anyone else who is not protected (a member
+  // added by hand is drift the next update removes).
+  const present = members.filter(
+    (m) => desired.userIds.has(m.userId) || unconfirmed.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)),
+  );
   const outs = toState(desired, target, new MembershipLedger(present));
   return { id: target.uuid, props: outs, inputs: toCheckedInputs(outs) };
 }
 
-/** Removes the managed users (`delete` is a keyword). Gone already counts as done. */
+/**
+ * Removes the managed users (`delete` is a keyword), unconfirmed ones included. Gone already
+ * counts as done. Unconfirmed users are settled by one listing first, so that the removal
+ * count the guard sees is exact.
+ */
 export async function remove(id: string, props: Record<string, unknown>): Promise<void> {
   const target = stateTarget(id, props);
   const desired = readDesired(props);
-  const plan = planDelete({ managed: desired.userIds, protectedIds: desired.protectedUserIds });
-  const limitError = checkRemovalLimit(plan.remove.length, desired.maxRemovals);
-  if (limitError !== undefined) throw new Error(`${describe("delete", desired.workspaceId)}: ${limitError}`);
+  const recorded = recordedMembers(props);
+  let listing: Membership[] | undefined;
+  if (recorded.unconfirmed.length > 0) {
+    const { settings, client } = connect();
+    try {
+      listing = await client.listMembers(target.uuid, { concurrency: settings.concurrency });
+    } catch (error) {
+      if (error instanceof OpenRouterApiError && error.status === 404) return;
+      throw error;
+    }
+  }
+  const plan = planDelete({
+    managed: [...recorded.userIds, ...recorded.unconfirmed],
+    protectedIds: desired.protectedUserIds,
+    currentMembers: listing?.map((m) => m.userId),
+  });
+  guardRemovals("delete", desired, plan.remove.length);
   if (plan.remove.length === 0) return;
 
   const { settings, client } = connect();
   const ledger = new MembershipLedger(plan.remove.map((userId) => placeholderMembership(userId, target.uuid)));
   const result = await applyChanges(client, settings, target.uuid, [], plan.remove, ledger, { workspaceGoneIsDone: true });
   if (result.failures.length > 0) {
-    throw new Error(
+    throw new ChangeFailedError(
       `${describe("delete", desired.workspaceId)} did not finish: ${result.failures.join("; ")}. ` +
         `Removed ${result.removed} of ${plan.remove.length} users; still members: ${formatIds(ledger.snapshot().userIds)}. ` +
         "Run the destroy again once they can be removed; users already gone count as done.",
+      result.failures,
+      result.unconfirmed,
     );
   }
 }
@@ -301,10 +329,11 @@ async function applyChanges(
       if (kept.length > 0) failures.push(`the service did not remove ${formatIds(kept)} and gave no reason`);
     } catch (error) {
       unconfirmed.push(...maybeAdded, ...maybeRemoved, ...shortRemoved);
-      // Still recorded, since removing again is harmless, but marked so that the next run
-      // adds them again if they are wanted rather than trusting a membership that may be gone.
-      ledger.markUnconfirmed([...maybeRemoved, ...shortRemoved]);
-      failures.push(`could not confirm what happened to ${formatIds(unconfirmed)}: ${errorMessage(error)}; a refresh will tell`);
+      ledger.markUnconfirmed(unconfirmed);
+      failures.push(
+        `could not confirm what happened to ${formatIds(unconfirmed)}: ${errorMessage(error)}; ` +
+          "they are recorded in unconfirmedUserIds, and the next update, refresh or destroy settles them",
+      );
     }
   }
   if (leftOut.length > 0) {
@@ -419,16 +448,37 @@ function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function stateMemberships(olds: Record<string, unknown>): Membership[] {
-  const managed = toIdSet(olds.userIds);
-  const recorded = Array.isArray(olds.memberships) ? (olds.memberships as Membership[]) : [];
-  // As written by this provider: one membership per managed user, in the same order.
-  if (recorded.length === managed.length && managed.every((userId, i) => recorded[i]?.userId === userId)) return recorded;
-  // Otherwise userIds is the authority on who is managed; a user without a membership gets a
-  // placeholder (an empty id), which the next update confirms by adding them again.
-  const byUser = new Map(recorded.filter((m) => m && typeof m.userId === "string").map((m) => [m.userId, m]));
-  const workspaceUuid = nonEmpty(olds.workspaceUuid) ?? "";
-  return managed.map((userId) => byUser.get(userId) ?? placeholderMembership(userId, workspaceUuid));
+/** What a state records: the managed members (ids and memberships), and the unconfirmed users. */
+interface RecordedMembers {
+  /** Sorted. */
+  userIds: string[];
+  memberships: Membership[];
+  /** Sorted. */
+  unconfirmed: string[];
+}
+
+function recordedMembers(state: Record<string, unknown>): RecordedMembers {
+  const userIds = toIdSet(state.userIds);
+  const unconfirmed = toIdSet(state.unconfirmedUserIds);
+  const recorded = Array.isArray(state.memberships) ? (state.memberships as Membership[]) : [];
+  // As written by this provider: one membership the service returned per managed user, in the same order.
+  if (recorded.length === userIds.length && userIds.every((userId, i) => recorded[i]?.userId === userId && recorded[i].id !== "")) {
+    return { userIds, memberships: recorded, unconfirmed };
+  }
+  // Otherwise userIds is the authority on who is managed, and a managed user without such a
+  // membership (states written before unconfirmedUserIds existed kept an empty id for them)
+  // counts as unconfirmed: the listing that settles those settles it too.
+  const byUser = new Map(
+    recorded.filter((m) => m && typeof m.userId === "string" && typeof m.id === "string" && m.id !== "").map((m) => [m.userId, m]),
+  );
+  const memberships: Membership[] = [];
+  const missing: string[] = [];
+  for (const userId of userIds) {
+    const membership = byUser.get(userId);
+    if (membership === undefined) missing.push(userId);
+    else memberships.push(membership);
+  }
+  return { userIds: memberships.map((m) => m.userId), memberships, unconfirmed: toIdSet([...unconfirmed, ...missing]) };
 }
 
 function placeholderMembership(userId: string, workspaceId: string): Membership {
@@ -436,13 +486,14 @@ function placeholderMembership(userId: string, workspaceId: string): Membership 
 }
 
 function toState(desired: Desired, target: WorkspaceRef, ledger: MembershipLedger): MembersState {
-  const { userIds, memberships } = ledger.snapshot();
+  const { userIds, memberships, unconfirmedUserIds } = ledger.snapshot();
   return {
     workspaceId: desired.workspaceId,
     workspaceUuid: target.uuid,
     ...(target.slug === undefined ? {} : { workspaceSlug: target.slug }),
     userIds,
     memberships,
+    unconfirmedUserIds,
     exclusive: desired.exclusive,
     protectedUserIds: desired.protectedUserIds,
     ...(desired.maxRemovals === undefined ? {} : { maxRemovals: desired.maxRemovals }),
@@ -458,6 +509,14 @@ function toCheckedInputs(state: MembersState): Record<string, unknown> {
     ...(state.protectedUserIds.length === 0 ? {} : { protectedUserIds: toIdMap(state.protectedUserIds) }),
     ...(state.maxRemovals === undefined ? {} : { maxRemovals: state.maxRemovals }),
   };
+}
+
+/** The `maxRemovals` guard, before any request that changes anything. */
+function guardRemovals(operation: string, desired: Desired, removeCount: number): void {
+  const limitError = checkRemovalLimit(removeCount, desired.maxRemovals);
+  if (limitError !== undefined) {
+    throw new RemovalLimitError(`${describe(operation, desired.workspaceId)}: ${limitError}`, removeCount, desired.maxRemovals!);
+  }
 }
 
 function describe(operation: string, workspaceId: string): string {

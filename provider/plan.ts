@@ -171,14 +171,11 @@ export interface CreatePlanInput {
 
 /** The inputs of {@link planUpdate}. */
 export interface UpdatePlanInput extends CreatePlanInput {
-  /** The users the old state manages (old outputs' `userIds`). */
-  oldManaged: Iterable<string> | IdSet;
   /**
-   * Managed users whose membership the state could not confirm (a lost answer that no
-   * listing settled). Without a listing they count as maybe-members: added again when
-   * wanted (adding is idempotent), removed again when not.
+   * The users the old state manages: its `userIds`, and its `unconfirmedUserIds` (whose
+   * last change may or may not have happened; the caller lists the members to settle them).
    */
-  unconfirmed?: Iterable<string>;
+  oldManaged: Iterable<string> | IdSet;
 }
 
 /** The inputs of {@link planDelete}. */
@@ -219,7 +216,6 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   const wanted = asIdSet(input.wanted);
   const oldManaged = asIdSet(input.oldManaged);
   const listed = input.currentMembers === undefined ? undefined : asIdSet(input.currentMembers);
-  const unsure = new Set(listed === undefined ? (input.unconfirmed ?? []) : []);
   const guarded = new Set(input.protectedIds ?? []);
   const present = listed ?? oldManaged;
 
@@ -227,7 +223,7 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   const owned = input.exclusive || listed === undefined ? present.ids : oldManaged.ids.filter((id) => listed.has(id));
   const unwanted = owned.filter((id) => !wanted.has(id));
   return {
-    add: wanted.ids.filter((id) => !present.has(id) || unsure.has(id)).sort(),
+    add: wanted.ids.filter((id) => !present.has(id)).sort(),
     remove: unwanted.filter((id) => !guarded.has(id)).sort(),
     spared: unwanted.filter((id) => guarded.has(id)).sort(),
   };
@@ -283,6 +279,9 @@ export interface MembersDiff {
  * one under a name the diff could not match (its slug, unknown without an API call), the
  * delete of the old would then remove the members just adopted by the new.
  *
+ * Users recorded as unconfirmed (a change whose fate is unknown) make a change whatever the
+ * inputs: the next `up` must run to settle them.
+ *
  * Preview unknowns give `changes: undefined`; an unknown `workspaceId` also lists
  * `workspaceId` in `replaces`, so a preview warns of the replacement it may turn out to be
  * (it is unknown only when the workspace it comes from is being created or replaced).
@@ -303,7 +302,8 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
     !sameSet(readIds(olds.userIds), userIds) ||
     (olds.exclusive === true) !== (news.exclusive === true) ||
     !sameSet(readIds(olds.protectedUserIds), protectedIds) ||
-    limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals);
+    limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals) ||
+    readIds(olds.unconfirmedUserIds).ids.length > 0;
   return { changes: changed, replaces: [] };
 }
 

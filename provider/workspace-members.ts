@@ -77,8 +77,15 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
   declare readonly workspaceSlug: pulumi.Output<string>;
   /** Sorted ids of the users this resource manages that are members. */
   declare readonly userIds: pulumi.Output<string[]>;
-  /** Memberships of those users, sorted by `userId`. */
+  /** Memberships of those users, sorted by `userId`, exactly as the service returned them. */
   declare readonly memberships: pulumi.Output<Membership[]>;
+  /**
+   * Sorted ids of managed users whose last add or remove was sent but neither confirmed nor
+   * refuted (its answer was lost, and the listing meant to settle it failed too); empty when
+   * none. They are in neither `userIds` nor `memberships`; the next update, refresh or
+   * destroy settles them first.
+   */
+  declare readonly unconfirmedUserIds: pulumi.Output<string[]>;
   declare readonly exclusive: pulumi.Output<boolean>;
   declare readonly protectedUserIds: pulumi.Output<string[]>;
   declare readonly maxRemovals: pulumi.Output<number | undefined>;
@@ -94,6 +101,7 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
       workspaceUuid: undefined,
       workspaceSlug: undefined,
       memberships: undefined,
+      unconfirmedUserIds: undefined,
     };
     super(sharedProvider, name, props, opts, "openrouter", "WorkspaceMembers");
   }

@@ -323,8 +323,12 @@ describe("retries (retry.ts)", () => {
       { timeouts: { headersMs: 100 } },
     );
     await expect(client.getWorkspace("team")).resolves.toMatchObject({ id: "ws-uuid" });
-    expect(server.requests).toHaveLength(3);
-    expect(retries.map((retry) => retry.reason)).toEqual(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT"]);
+    // Judged by what the server saw, not by the clock: the two hung requests were retried
+    // after header timeouts, and every retry was one (on a loaded machine an answer may also
+    // come too late, which is one more retry of the same kind).
+    expect(server.requests.length).toBeGreaterThanOrEqual(3);
+    expect(retries).toHaveLength(server.requests.length - 1);
+    expect(retries.every((retry) => retry.reason === "UND_ERR_HEADERS_TIMEOUT")).toBe(true);
   });
 
   it("throws OpenRouterTimeoutError naming the headers limit after the last attempt", async () => {
@@ -392,22 +396,27 @@ describe("pagination (listMemberPages)", () => {
 
   it("fetches the remaining pages in parallel with concurrency, filling short pages", async () => {
     const many = Array.from({ length: 1000 }, (_unused, n) => wireMember(n));
-    let inFlight = 0;
-    let mostInFlight = 0;
     const serve = pagedMembers(many, (offset) => (offset === 300 ? 30 : 100));
-    const { server, client } = await setUp((request, response) => {
-      inFlight++;
-      mostInFlight = Math.max(mostInFlight, inFlight);
-      setTimeout(() => {
-        inFlight--;
-        serve(request, response, 0);
-      }, 20);
+    // Ten planned pages plus the refill of the short one.
+    const EXPECTED_REQUESTS = 11;
+    // No clock: after the first page, requests are held until four are waiting at once (so
+    // the listing passes only if the client really keeps four in flight), then the oldest is
+    // answered; once all have arrived, the rest are answered.
+    const held: { request: Parameters<typeof serve>[0]; response: Parameters<typeof serve>[1] }[] = [];
+    let mostHeld = 0;
+    const { server, client } = await setUp((request, response, index) => {
+      if (index === 0) return serve(request, response, 0);
+      held.push({ request, response });
+      mostHeld = Math.max(mostHeld, held.length);
+      while (held.length === 4 || (index === EXPECTED_REQUESTS - 1 && held.length > 0)) {
+        const oldest = held.shift()!;
+        serve(oldest.request, oldest.response, 0);
+      }
     });
     const listed = await client.listMembers("ws", { concurrency: 4 });
     expect(listed.map((member) => member.userId)).toEqual(many.map((member) => member.user_id));
-    expect(mostInFlight).toBe(4);
-    // Ten planned pages plus the refill of the short one.
-    expect(server.requests).toHaveLength(11);
+    expect(mostHeld).toBe(4);
+    expect(server.requests).toHaveLength(EXPECTED_REQUESTS);
     expect(server.requests.some((request) => request.url.includes("offset=330&"))).toBe(true);
   });
 

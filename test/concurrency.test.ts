@@ -5,7 +5,7 @@
  * completes by backing off within the configured wait, and says so clearly when it cannot.
  */
 import * as lifecycle from "../provider/lifecycle";
-import { PartialFailureError } from "../provider/lifecycle";
+import { PartialFailureError } from "../provider/errors";
 import { startEmulator, type Emulator } from "../provider/testing";
 import { stackConfig } from "./support/chaos";
 import { EngineModel } from "./support/engine-model";
@@ -64,19 +64,27 @@ describe("several additive resources on one workspace, applied at once", () => {
   });
 
   it("stays truthful when the service fails a quarter of the requests meanwhile", async () => {
-    await configure({ "openrouter:maxAttempts": "8" });
+    // One attempt per request, so that a fault fails the run instead of being retried away.
+    await configure({ "openrouter:maxAttempts": "1" });
     emulator.configure({ randomFaults: { rate: 0.25, seed: 7, kinds: ["429", "500", "502", "503", "504", "drop"], retryAfterSeconds: 0 } });
     const models = TEAMS.map(() => new EngineModel(lifecycle));
 
     const outcomes = await Promise.allSettled(TEAMS.map((team, i) => models[i]!.up(program(team, teamUsers(team, 30)))));
     emulator.configure({ randomFaults: null });
 
+    // The faults really fired, and really failed runs.
+    expect(emulator.log.entries.filter((e) => e.fault?.startsWith("random:")).length).toBeGreaterThan(0);
+    expect(outcomes.filter((o) => o.status === "rejected").length).toBeGreaterThan(0);
     const members = new Set(emulator.memberIds("shared"));
     TEAMS.forEach((team, i) => {
-      // Whatever happened, the state records exactly the team's users that are members.
+      const state = models[i]!.state;
       const mine = teamUsers(team, 40).filter((u) => members.has(u));
       if (outcomes[i]!.status === "fulfilled") expect(mine).toEqual(teamUsers(team, 30));
-      expect(models[i]!.state === undefined ? [] : recorded(models[i]!)).toEqual(mine);
+      // Whatever happened, every recorded user is a member, and every member of the team is
+      // recorded, or named unconfirmed when its fate could not be settled.
+      const unconfirmed = (state?.outputs.unconfirmedUserIds ?? []) as string[];
+      expect(recorded(models[i]!).filter((u) => !members.has(u))).toEqual([]);
+      expect(mine.filter((u) => !recorded(models[i]!).includes(u) && !unconfirmed.includes(u))).toEqual([]);
     });
     expect(members.has("by_hand_1") && members.has("by_hand_2")).toBe(true);
   });
@@ -90,7 +98,6 @@ describe("under the service's rate limit", () => {
     const model = new EngineModel(lifecycle);
     const users = TEAMS.flatMap((team) => teamUsers(team, 20));
 
-    const started = performance.now();
     await model.up(program("all", users));
 
     expect(recorded(model)).toEqual([...users].sort());
@@ -100,7 +107,6 @@ describe("under the service's rate limit", () => {
     const waits = emulator.log.retryAfterWaits();
     expect(waits).toHaveLength(limited.length);
     for (const wait of waits) expect(wait.waitedMs).toBeGreaterThanOrEqual(wait.askedMs - 5);
-    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it("says clearly that the wait asked exceeds the budget, and records exactly what went through", async () => {

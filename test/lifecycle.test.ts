@@ -4,7 +4,7 @@
  * path through Pulumi's real plugin process.
  */
 import * as lifecycle from "../provider/lifecycle";
-import { PartialFailureError } from "../provider/lifecycle";
+import { PartialFailureError } from "../provider/errors";
 import { UNKNOWN } from "../provider/plan";
 import { startEmulator, type Emulator, type ScriptedFault } from "../provider/testing";
 
@@ -234,6 +234,127 @@ describe("truth under failure", () => {
     const { result } = await checkAndCreate({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
     expect(result.outs.userIds).toEqual(["user_a", "user_b"]);
     expect(memberRequests().filter((r) => r.route.endsWith("add"))).toHaveLength(2);
+  });
+});
+
+describe("unconfirmed changes (issue #13)", () => {
+  const ADD = "POST /workspaces/:id/members/add";
+  const REMOVE = "POST /workspaces/:id/members/remove";
+  const LIST = "GET /workspaces/:id/members";
+  /** Every answer of `route` lost after the change is made (or before, `applied: false`), and every listing refused. */
+  function loseAnswersAndListings(route: typeof ADD | typeof REMOVE, applied = true): void {
+    emulator.faults.add(
+      { route, drop: true, applyFirst: applied, times: Infinity },
+      { route: LIST, status: 503, times: Infinity },
+    );
+  }
+
+  /** The emulator's membership of a user, in the provider's camelCase. */
+  function truth(userId: string) {
+    const m = emulator.member(workspaceUuid, userId)!;
+    return { id: m.id, userId: m.user_id, workspaceId: m.workspace_id, role: m.role, createdAt: m.created_at };
+  }
+
+  /** A create of user_a whose add may have gone through (it did) and could not be settled. */
+  async function createUnconfirmed(): Promise<{ inputs: Props; state: Props; error: PartialFailureError }> {
+    await configure({ "openrouter:maxAttempts": "1" });
+    loseAnswersAndListings(ADD);
+    const inputs = await checked({ workspaceId: "platform", userIds: ["user_a"] });
+    const error = (await lifecycle.create(inputs).catch((e: unknown) => e)) as PartialFailureError;
+    emulator.faults.clear();
+    emulator.log.clear();
+    return { inputs, state: error.properties, error };
+  }
+
+  it("a lost add whose listing fails too is recorded as unconfirmed, never as a membership, and named", async () => {
+    const { inputs, state, error } = await createUnconfirmed();
+
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.unconfirmed).toEqual(["user_a"]);
+    expect(error.message).toMatch(/could not confirm what happened to user_a/);
+    expect(state).toMatchObject({ userIds: [], memberships: [], unconfirmedUserIds: ["user_a"] });
+    expect(emulator.memberIds("platform")).toEqual(["user_a"]);
+    // The program did not change, yet the next up must run to settle user_a.
+    expect(await lifecycle.diff(workspaceUuid, state, inputs)).toEqual({ changes: true, replaces: [] });
+  });
+
+  it("then the user dropped from the program: one listing settles it, and the user is removed", async () => {
+    const { state } = await createUnconfirmed();
+    const { outs } = await lifecycle.update(workspaceUuid, state, await checked({ workspaceId: "platform", userIds: [] }));
+
+    expect(outs).toMatchObject({ userIds: [], memberships: [], unconfirmedUserIds: [] });
+    expect(emulator.memberIds("platform")).toEqual([]);
+    expect(memberRequests()).toEqual([
+      { route: LIST, userIds: 0 },
+      { route: REMOVE, userIds: 1 },
+    ]);
+  });
+
+  it("then the user kept: recorded with the real membership, no add sent", async () => {
+    const { inputs, state } = await createUnconfirmed();
+    const { outs } = await lifecycle.update(workspaceUuid, state, inputs);
+
+    expect(outs.userIds).toEqual(["user_a"]);
+    expect(outs.unconfirmedUserIds).toEqual([]);
+    expect(outs.memberships).toEqual([truth("user_a")]);
+    expect(memberRequests()).toEqual([{ route: LIST, userIds: 0 }]);
+  });
+
+  it("then the resource deleted: the unconfirmed user is removed too", async () => {
+    const { state } = await createUnconfirmed();
+    await lifecycle.remove(workspaceUuid, state);
+
+    expect(emulator.memberIds("platform")).toEqual([]);
+    expect(memberRequests()).toEqual([
+      { route: LIST, userIds: 0 },
+      { route: REMOVE, userIds: 1 },
+    ]);
+  });
+
+  it("then a refresh: the listing settles the user, and the outputs record the real membership", async () => {
+    const { state } = await createUnconfirmed();
+    const answer = await lifecycle.read(workspaceUuid, state);
+
+    expect(answer.props).toMatchObject({ userIds: ["user_a"], unconfirmedUserIds: [] });
+    expect(answer.props?.memberships).toEqual([truth("user_a")]);
+    expect(answer.inputs).toMatchObject({ userIds: { user_a: true } });
+  });
+
+  it.each([
+    ["went through", true, [LIST, ADD]],
+    ["never happened", false, [LIST]],
+  ])("a lost removal whose listing fails too leaves the memberships; wanted back, the user is settled (the removal %s)", async (_case, applied, settling) => {
+    await configure({ "openrouter:maxAttempts": "1" });
+    const { result } = await checkAndCreate({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
+    loseAnswersAndListings(REMOVE, applied);
+
+    const error = (await lifecycle
+      .update(workspaceUuid, result.outs, await checked({ workspaceId: "platform", userIds: ["user_a"] }))
+      .catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.properties).toMatchObject({ userIds: ["user_a"], unconfirmedUserIds: ["user_b"] });
+    expect((error.properties.memberships as { userId: string }[]).map((m) => m.userId)).toEqual(["user_a"]);
+    expect(emulator.memberIds("platform")).toEqual(applied ? ["user_a"] : ["user_a", "user_b"]);
+
+    emulator.faults.clear();
+    emulator.log.clear();
+    const { outs } = await lifecycle.update(workspaceUuid, error.properties, await checked({ workspaceId: "platform", userIds: ["user_a", "user_b"] }));
+    expect(outs).toMatchObject({ userIds: ["user_a", "user_b"], unconfirmedUserIds: [] });
+    expect(outs.memberships[1]).toEqual(truth("user_b"));
+    expect(memberRequests().map((r) => r.route)).toEqual(settling);
+  });
+
+  it("a state written before unconfirmedUserIds existed (an empty membership id) is settled the same way", async () => {
+    const { result } = await checkAndCreate({ workspaceId: "platform", userIds: ["user_a", "user_b"] });
+    const old = { ...result.outs, memberships: result.outs.memberships.map((m: { userId: string }) => (m.userId === "user_b" ? { ...m, id: "", role: "", createdAt: "" } : m)) };
+    delete (old as Props).unconfirmedUserIds;
+    emulator.removeMembers(workspaceUuid, ["user_b"]);
+    emulator.log.clear();
+
+    const { outs } = await lifecycle.update(workspaceUuid, old, await checked({ workspaceId: "platform", userIds: ["user_a", "user_b"] }));
+    expect(outs.userIds).toEqual(["user_a", "user_b"]);
+    expect(outs.memberships.every((m: { id: string }) => m.id !== "")).toBe(true);
+    expect(memberRequests().map((r) => r.route)).toEqual([LIST, ADD]);
   });
 });
 

@@ -169,14 +169,9 @@ describe("planUpdate", () => {
       { add: ["c"], remove: ["a"], spared: [] },
     ],
     [
-      "additive: a wanted user whose membership went unconfirmed is added again, an unwanted one removed again",
-      { oldManaged: ["a", "b", "c"], wanted: ["a", "b"], exclusive: false, unconfirmed: ["b", "c"] },
+      "additive with a listing (settling unconfirmed users): the listing decides who is there",
+      { oldManaged: ["a", "b", "c", "d"], wanted: ["a", "b"], exclusive: false, currentMembers: ["a", "c", "x"] },
       { add: ["b"], remove: ["c"], spared: [] },
-    ],
-    [
-      "with a listing, unconfirmed users are whatever the listing says",
-      { oldManaged: ["a", "b"], wanted: ["a", "b"], exclusive: false, unconfirmed: ["b"], currentMembers: ["a", "b"] },
-      { add: [], remove: [], spared: [] },
     ],
     [
       "additive: never removes an unmanaged member even when a listing shows it",
@@ -310,6 +305,8 @@ describe("diffMembers", () => {
     ["maxRemovals 0 is not absent", { ...olds, maxRemovals: 0 }, news, update],
     ["maxRemovals unchanged", { ...olds, maxRemovals: 10 }, { ...news, maxRemovals: 10 }, noChange],
     ["maxRemovals null in state is absent", { ...olds, maxRemovals: null }, news, noChange],
+    ["unconfirmed users in state, inputs unchanged (issue #13)", { ...olds, unconfirmedUserIds: ["user_c"] }, news, update],
+    ["an empty unconfirmedUserIds is no change", { ...olds, unconfirmedUserIds: [] }, news, noChange],
     ["another workspace", olds, { ...news, workspaceId: "other-team" }, replace],
     ["another workspace by UUID", olds, { ...news, workspaceId: OTHER_UUID }, replace],
     ["slug to its own UUID", olds, { ...news, workspaceId: WORKSPACE_UUID }, update],

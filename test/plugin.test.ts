@@ -233,6 +233,90 @@ describe("guards through the plugin (issue 8)", () => {
   });
 });
 
+describe("unconfirmed changes through the plugin (issue #13)", () => {
+  const ADD = "POST /workspaces/:id/members/add";
+  const REMOVE = "POST /workspaces/:id/members/remove";
+  const LIST = "GET /workspaces/:id/members";
+  // A plugin of its own: one attempt per request, so a lost answer is not retried away.
+  let strict: PluginProcess;
+  beforeAll(async () => {
+    strict = await startPluginAgainst(emulator, { "openrouter:maxAttempts": "1" });
+  });
+  afterAll(async () => {
+    await strict?.stop();
+  });
+
+  /** Every answer of `route` lost after the change is made, and every listing refused. */
+  function loseAnswersAndListings(route: typeof ADD | typeof REMOVE): void {
+    emulator.faults.add({ route, drop: true, applyFirst: true, times: Infinity }, { route: LIST, status: 503, times: Infinity });
+  }
+
+  /** Creates `name` on a new workspace with user_1, whose add is lost and cannot be settled. */
+  async function unconfirmedCreate(slug: string): Promise<{ engine: Engine; program: Registration }> {
+    emulator.createWorkspace({ slug });
+    const engine = new Engine(strict);
+    const program = await members(slug, { workspaceId: slug, userIds: ["user_1"] });
+    loseAnswersAndListings(ADD);
+    const failure = await engine.up(program).catch((error: unknown) => error);
+    emulator.faults.clear();
+
+    expect(failure).toBeInstanceOf(ResourceInitError);
+    expect((failure as Error).message).toMatch(/could not confirm what happened to user_1/);
+    expect(engine.state(slug).outputs).toMatchObject({ userIds: [], memberships: [], unconfirmedUserIds: ["user_1"] });
+    expect(emulator.memberIds(slug)).toEqual(["user_1"]);
+    // The program is unchanged, yet the diff asks for an update to settle user_1.
+    const [plan] = await engine.preview(program);
+    expect(plan?.diff?.changes).toBe("some");
+    takeRequests();
+    return { engine, program };
+  }
+
+  it("a lost add, then the user dropped: the next up settles it with one listing and removes it", async () => {
+    const { engine } = await unconfirmedCreate("unsure-dropped");
+    await engine.up(await members("unsure-dropped", { workspaceId: "unsure-dropped", userIds: [] }));
+    expect(takeRequests()).toEqual([LIST, `${REMOVE} x1`]);
+    expect(emulator.memberIds("unsure-dropped")).toEqual([]);
+    expect(engine.state("unsure-dropped").outputs).toMatchObject({ userIds: [], unconfirmedUserIds: [] });
+  });
+
+  it("a lost add, then the user kept: the next up records the real membership without an add", async () => {
+    const { engine, program } = await unconfirmedCreate("unsure-kept");
+    await engine.up(program);
+    expect(takeRequests()).toEqual([LIST]);
+    const outputs = engine.state("unsure-kept").outputs;
+    expect(outputs).toMatchObject({ userIds: ["user_1"], unconfirmedUserIds: [] });
+    expect((outputs.memberships as { id: string }[])[0]?.id).toBe(emulator.member("unsure-kept", "user_1")?.id);
+    expect((await engine.preview(program))[0]).toMatchObject({ op: "same" });
+  });
+
+  it("a lost add, then destroy: the unconfirmed user is removed too", async () => {
+    const { engine } = await unconfirmedCreate("unsure-destroyed");
+    await engine.destroy();
+    expect(takeRequests()).toEqual([LIST, `${REMOVE} x1`]);
+    expect(emulator.memberIds("unsure-destroyed")).toEqual([]);
+  });
+
+  it("a lost removal, then the user wanted back: the next up finds it gone and adds it", async () => {
+    emulator.createWorkspace({ slug: "unsure-back" });
+    const engine = new Engine(strict);
+    const both = await members("unsure-back", { workspaceId: "unsure-back", userIds: ["user_1", "user_2"] });
+    await engine.up(both);
+    loseAnswersAndListings(REMOVE);
+    const failure = await engine.up(await members("unsure-back", { workspaceId: "unsure-back", userIds: ["user_1"] })).catch((e: unknown) => e);
+    emulator.faults.clear();
+    expect(failure).toBeInstanceOf(ResourceInitError);
+    const outputs = engine.state("unsure-back").outputs;
+    expect(outputs).toMatchObject({ userIds: ["user_1"], unconfirmedUserIds: ["user_2"] });
+    expect((outputs.memberships as { userId: string }[]).map((m) => m.userId)).toEqual(["user_1"]);
+    takeRequests();
+
+    await engine.up(both);
+    expect(takeRequests()).toEqual([LIST, `${ADD} x1`]);
+    expect(emulator.memberIds("unsure-back")).toEqual(["user_1", "user_2"]);
+    expect(engine.state("unsure-back").outputs).toMatchObject({ userIds: ["user_1", "user_2"], unconfirmedUserIds: [] });
+  });
+});
+
 describe("the plugin process", () => {
   it("never prints the management key", () => {
     expect(plugin.stdout + plugin.stderr).not.toContain(emulator.managementKey);
