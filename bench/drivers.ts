@@ -9,13 +9,13 @@
  *   concurrency, on our client.
  */
 import { join } from "node:path";
-import type * as Lifecycle from "../provider/lifecycle";
-import type * as Client from "../provider/client";
-import type * as Bounded from "../provider/bounded";
-import type * as Inputs from "../provider/inputs";
-import type * as Ledger from "../provider/ledger";
-import type * as Plan from "../provider/plan";
-import type { Membership } from "../provider/types";
+import type * as Lifecycle from "../provider/members/lifecycle";
+import type * as Client from "../provider/api/client";
+import type * as Bounded from "../provider/core/bounded";
+import type * as Inputs from "../provider/members/inputs";
+import type * as Ledger from "../provider/members/ledger";
+import type * as Plan from "../provider/members/plan";
+import type { Membership } from "../provider/api/types";
 import type { OpenRouter } from "@openrouter/sdk";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the built package, as the plugin loads it */

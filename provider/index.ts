@@ -4,19 +4,19 @@
  * This entry loads only the resource classes and the error types; the implementation
  * (client, zod schemas) is loaded by the provider at call time.
  */
-export { WorkspaceMembers, WorkspaceMembersProvider } from "./workspace-members";
-export type { WorkspaceMembersArgs } from "./workspace-members";
-export { Workspace, WorkspaceProvider } from "./workspace";
-export type { WorkspaceArgs } from "./workspace";
+export { WorkspaceMembers, WorkspaceMembersProvider } from "./members/resource";
+export type { WorkspaceMembersArgs } from "./members/resource";
+export { Workspace, WorkspaceProvider } from "./workspace/resource";
+export type { WorkspaceArgs } from "./workspace/resource";
 export {
   getWorkspace,
   getWorkspaceOutput,
   listWorkspaces,
   getWorkspaceMembers,
   getWorkspaceMembersOutput,
-} from "./lookups";
-export type { GetWorkspaceResult, GetWorkspaceMembersResult, LookupOptions } from "./lookups";
-export type { Membership, WorkspaceFields } from "./types";
+} from "./lookups/workspaces";
+export type { GetWorkspaceResult, GetWorkspaceMembersResult, LookupOptions } from "./lookups/workspaces";
+export type { Membership, WorkspaceFields } from "./api/types";
 export {
   OpenRouterError,
   OpenRouterApiError,
@@ -29,7 +29,7 @@ export {
   PartialFailureError,
   RemovalLimitError,
   isOpenRouterError,
-} from "./errors";
+} from "./core/errors";
 export {
   loadMembersFile,
   parseMembersFile,
@@ -38,7 +38,7 @@ export {
   declareMembers,
   declareWorkspaces,
   MembersFileError,
-} from "./members-file";
+} from "./gitops/members-file";
 export type {
   MembersFile,
   WorkspaceMembersEntry,
@@ -47,4 +47,4 @@ export type {
   DeclareMembersOptions,
   DeclaredWorkspaces,
   MembersConfig,
-} from "./members-file";
+} from "./gitops/members-file";

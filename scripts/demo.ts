@@ -28,8 +28,8 @@ import {
   type Registration,
   type ResourceState,
   type Step,
-} from "../test/harness";
-import { REPO_ROOT } from "../test/harness/build";
+} from "../test/engine/harness";
+import { REPO_ROOT } from "../test/engine/harness/build";
 import { propertyDiff, type PropertyDiffEntry } from "../test/support/property-diff";
 
 const PLATFORM = DEMO_WORKSPACE_SLUG;

@@ -4,16 +4,16 @@
  * jumps, exclusive on and off) applied through the engine model while the emulator injects
  * seeded random faults, then a convergence phase once the faults stop.
  *
- * Shared by test/chaos.test.ts (a fixed seed, every `npm test`) and scripts/chaos.ts (long
+ * Shared by test/engine/chaos.test.ts (a fixed seed, every `npm test`) and scripts/chaos.ts (long
  * soaks). Every property is checked after every step, failed or not; a violation throws a
  * {@link ChaosViolation} naming the property, the step and the sets involved.
  */
 import { inspect } from "node:util";
 import fc from "fast-check";
 import type * as pulumi from "@pulumi/pulumi";
-import { isOpenRouterError } from "../../provider/errors";
-import type * as Lifecycle from "../../provider/lifecycle";
-import { toIdSet } from "../../provider/plan";
+import { isOpenRouterError } from "../../provider/core/errors";
+import type * as Lifecycle from "../../provider/members/lifecycle";
+import { toIdSet } from "../../provider/members/plan";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { DEFAULT_RANDOM_FAULT_KINDS } from "../../provider/testing/faults";
 import { EngineModel, type ModelState } from "./engine-model";
@@ -519,7 +519,7 @@ export function describeFailure(seed: number, failure: ChaosFailure): string {
   const cause = failure.error instanceof Error ? (failure.error.stack ?? failure.error.message) : String(failure.error);
   return (
     `chaos history ${failure.index} of seed ${seed} broke a property.\n` +
-    `Replay: CHAOS_SEED=${seed} CHAOS_ONLY=${failure.index} npx jest test/chaos.test.ts ` +
+    `Replay: CHAOS_SEED=${seed} CHAOS_ONLY=${failure.index} npx jest test/engine/chaos.test.ts ` +
     `(or npm run chaos -- --seed ${seed} --only ${failure.index})\n` +
     `History: ${JSON.stringify(failure.history)}\n${cause}`
   );
