@@ -1,31 +1,16 @@
 /**
- * `OpenRouterClient`: one method per route of the OpenRouter workspace API, over one
- * keep-alive undici connection pool, with retries, timeouts and a cap on response size.
- *
- * Why a small retry loop here rather than undici's `RetryAgent`: undici's retry handler
- * resumes a body that failed mid-way with a `Range` request (meaningless for this JSON API),
- * cannot retry a failure it learns of only after handing the response on (a body timeout, a
- * body cut short), has no total wait budget, and ignores `retry-after-ms`. The loop below
- * reads each whole body itself and asks the pure `decideRetry` (retry.ts) what to do.
+ * `OpenRouterClient`: one method per route of the OpenRouter API, and the loop that sends
+ * each call's attempts (transport.ts) and asks the pure `decideRetry` (retry.ts) whether to
+ * try again and how long to wait. Knows nothing of Pulumi or of the resources.
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { Pool } from "undici";
-import {
-  OpenRouterArgumentError,
-  OpenRouterConfigError,
-  OpenRouterError,
-  OpenRouterNetworkError,
-  OpenRouterResponseError,
-  OpenRouterTimeoutError,
-  fromResponse,
-  isErrorBody,
-  type RetrySummary,
-  type TimeoutPhase,
-} from "../core/errors";
-import { DEFAULT_RETRY_POLICY, attemptMayHaveApplied, decideRetry, type RetryFailure, type RetryPolicy } from "./retry";
+import { OpenRouterArgumentError, OpenRouterConfigError, OpenRouterResponseError } from "../core/errors";
+import { collect, paginate } from "./paginate";
+import { DEFAULT_RETRY_POLICY, attemptMayHaveApplied, decideRetry, type RetryPolicy } from "./retry";
+import { checkRetryPolicy, checkTimeouts, parseApiUrl, requirePositive, requireWhole } from "./settings";
+import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, Transport, type AttemptFailure, type ClientTimeouts } from "./transport";
 import type { AddMembersResult, Membership, RemoveMembersResult, Workspace, WorkspaceFields } from "./types";
-import { USER_AGENT } from "../version";
 import {
   WireAddMembersResult,
   WireDeleteResult,
@@ -42,28 +27,7 @@ import {
   type Page,
 } from "./wire";
 
-/** Timeouts of one attempt, in milliseconds. */
-export interface ClientTimeouts {
-  /** Opening the TCP/TLS connection. Default 10 000. */
-  connectMs?: number;
-  /**
-   * From sending the request to the end of the response headers. Default 30 000. undici
-   * checks this and `bodyMs` on a coarse clock: they fire up to about a second late.
-   */
-  headersMs?: number;
-  /** Longest silence while the body arrives (undici's body timeout is per gap, not total). Default 30 000. */
-  bodyMs?: number;
-}
-
-/** Default timeouts: 10 s to connect, 30 s for headers, 30 s of body silence. */
-export const DEFAULT_TIMEOUTS: Readonly<Required<ClientTimeouts>> = Object.freeze({
-  connectMs: 10_000,
-  headersMs: 30_000,
-  bodyMs: 30_000,
-});
-
-/** Largest response body read by default (10 MiB); a larger one is an `OpenRouterResponseError`. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
+export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, type ClientTimeouts } from "./transport";
 
 /** Page size asked of list routes: the service's maximum. */
 export const PAGE_LIMIT = 100;
@@ -127,24 +91,16 @@ export interface ListOptions {
   concurrency?: number;
 }
 
-type Outcome =
-  | { ok: true; status: number; body: unknown }
-  | { ok: false; failure: Omit<RetryFailure, "attempt" | "elapsedWaitMs">; toError: (retry: RetrySummary) => OpenRouterError };
-
 /** The OpenRouter workspace API. Create one per provider call site; `close()` it when done. */
 export class OpenRouterClient {
-  readonly #authorization: string;
-  readonly #pool: Pool;
-  readonly #basePath: string;
+  readonly #transport: Transport;
   readonly #policy: RetryPolicy;
-  readonly #timeouts: Required<ClientTimeouts>;
-  readonly #maxResponseBytes: number;
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #random: () => number;
 
   constructor(options: OpenRouterClientOptions) {
-    const base = parseBaseUrl(options.baseUrl);
+    const base = parseApiUrl(options.baseUrl, "baseUrl");
     if (typeof options.managementKey !== "string" || options.managementKey.trim() === "") {
       throw new OpenRouterConfigError("managementKey is missing or blank");
     }
@@ -152,20 +108,16 @@ export class OpenRouterClient {
       // The value is not echoed: it is (nearly) a secret.
       throw new OpenRouterConfigError("managementKey contains a line break or other control character");
     }
-    this.#authorization = `Bearer ${options.managementKey.trim()}`;
-    this.#basePath = base.pathname.replace(/\/+$/, "");
-    this.#policy = validatePolicy({ ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) });
-    this.#timeouts = validateTimeouts({ ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) });
-    this.#maxResponseBytes = positiveNumber("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
-    const connections = positiveNumber("connections", options.connections ?? 8);
+    this.#policy = checkRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...definedOnly(options.retry ?? {}) });
     this.#onRequest = options.onRequest;
     this.#onRetry = options.onRetry;
     this.#random = options.random ?? Math.random;
-    this.#pool = new Pool(base.origin, {
-      connections,
-      connectTimeout: this.#timeouts.connectMs,
-      headersTimeout: this.#timeouts.headersMs,
-      bodyTimeout: this.#timeouts.bodyMs,
+    this.#transport = new Transport({
+      base,
+      authorization: `Bearer ${options.managementKey.trim()}`,
+      timeouts: checkTimeouts({ ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) }),
+      maxResponseBytes: requirePositive("maxResponseBytes", options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES),
+      connections: requirePositive("connections", options.connections ?? 8),
     });
   }
 
@@ -249,7 +201,7 @@ export class OpenRouterClient {
 
   /** Destroys the connection pool; requests still running fail. */
   async close(): Promise<void> {
-    if (!this.#pool.destroyed) await this.#pool.destroy();
+    await this.#transport.close();
   }
 
   #paginate<T>(
@@ -257,7 +209,7 @@ export class OpenRouterClient {
     options: ListOptions,
     parsePage: (body: unknown, path: string) => Page<T>,
   ): AsyncIterable<T[]> {
-    const concurrency = positiveInteger("concurrency", options.concurrency ?? 1);
+    const concurrency = requireWhole("concurrency", options.concurrency ?? 1, 1);
     const fetchPage = async (offset: number): Promise<Page<T>> => {
       const path = `${route}?offset=${offset}&limit=${PAGE_LIMIT}`;
       return parsePage(await this.#send("GET", path), path);
@@ -272,7 +224,7 @@ export class OpenRouterClient {
     let mayHaveApplied = false;
     for (let attempt = 1; ; attempt++) {
       const started = performance.now();
-      const outcome = await this.#attempt(method, path, requestBody);
+      const outcome = await this.#transport.attempt(method, path, requestBody);
       notify(this.#onRequest, {
         method,
         path,
@@ -292,214 +244,6 @@ export class OpenRouterClient {
       elapsedWaitMs += decision.delayMs;
     }
   }
-
-  async #attempt(method: string, path: string, requestBody: unknown): Promise<Outcome> {
-    const headers: Record<string, string> = {
-      authorization: this.#authorization,
-      "user-agent": USER_AGENT,
-      accept: "application/json",
-    };
-    if (requestBody !== undefined) headers["content-type"] = "application/json";
-    let status: number;
-    let responseHeaders: Record<string, string | string[] | undefined>;
-    let text: string;
-    try {
-      const response = await this.#pool.request({
-        method: method as "GET",
-        path: this.#basePath + path,
-        headers,
-        ...(requestBody !== undefined ? { body: JSON.stringify(requestBody) } : {}),
-      });
-      status = response.statusCode;
-      responseHeaders = response.headers;
-      const read = await readCapped(response.body, this.#maxResponseBytes, responseHeaders["content-length"]);
-      if (read === undefined) {
-        const message = `${method} ${path}: response body larger than ${this.#maxResponseBytes} bytes (maxResponseBytes), not read`;
-        return final({ status: 200 }, (retry) => new OpenRouterResponseError(message, { method, path, retry }));
-      }
-      text = read;
-    } catch (error) {
-      return this.#transportFailure(error, method, path);
-    }
-    if (status < 200 || status >= 300) {
-      const location = headerString(responseHeaders.location);
-      return {
-        ok: false,
-        failure: { status, headers: responseHeaders },
-        toError: (retry) => fromResponse(status, text, method, path, { retry, ...(location ? { location } : {}) }),
-      };
-    }
-    if (text.trim() === "") return { ok: true, status, body: undefined };
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      const message = `${method} ${path}: response body is not JSON (${status}, ${text.length} characters)`;
-      return final({ status }, (retry) => new OpenRouterResponseError(message, { method, path, cause: error, retry }));
-    }
-    if (isErrorBody(body)) {
-      // A success status carrying `{ "error": ... }`: the body's own code decides retrying.
-      const embedded = (body as { error: { code?: unknown } }).error.code;
-      const retryStatus = typeof embedded === "number" && embedded >= 400 && embedded < 600 ? embedded : status;
-      return {
-        ok: false,
-        failure: { status: retryStatus, headers: responseHeaders },
-        toError: (retry) => fromResponse(status, text, method, path, { retry }),
-      };
-    }
-    return { ok: true, status, body };
-  }
-
-  #transportFailure(error: unknown, method: string, path: string): Outcome {
-    const code = errorCode(error);
-    const phase = TIMEOUT_PHASES[code ?? ""];
-    if (phase !== undefined) {
-      const limit = this.#timeouts[`${phase}Ms`];
-      return {
-        ok: false,
-        failure: { errorCode: code },
-        toError: (retry) => new OpenRouterTimeoutError(phase, limit, { method, path, cause: error, retry }),
-      };
-    }
-    const detail = error instanceof Error ? error.message : String(error);
-    const message = `${method} ${path}: connection failed${code ? ` (${code})` : ""}: ${detail}`;
-    return {
-      ok: false,
-      failure: code !== undefined ? { errorCode: code } : {},
-      toError: (retry) => new OpenRouterNetworkError(message, { method, path, cause: error, retry, ...(code ? { code } : {}) }),
-    };
-  }
-}
-
-const TIMEOUT_PHASES: Readonly<Record<string, TimeoutPhase>> = {
-  UND_ERR_CONNECT_TIMEOUT: "connect",
-  UND_ERR_HEADERS_TIMEOUT: "headers",
-  UND_ERR_BODY_TIMEOUT: "body",
-};
-
-/**
- * Walks pages: sequentially, or (concurrency > 1) by planning the remaining offsets from the
- * first page's length and total and fetching them `concurrency` at a time, yielding in order.
- */
-async function* paginate<T>(fetchPage: (offset: number) => Promise<Page<T>>, concurrency: number): AsyncGenerator<T[]> {
-  const first = await fetchPage(0);
-  if (first.items.length === 0) return;
-  yield first.items;
-  let offset = first.items.length;
-  let total = first.totalCount;
-  if (concurrency > 1 && offset < total) {
-    const pageSize = offset;
-    const ranges: { start: number; end: number }[] = [];
-    for (let start = offset; start < total; start += pageSize) ranges.push({ start, end: Math.min(start + pageSize, total) });
-    let largestTotal = total;
-    // A short page leaves a gap in its range: fill it before moving on, so that no member
-    // between two planned offsets is skipped.
-    const fetchRange = async ({ start, end }: { start: number; end: number }): Promise<T[]> => {
-      const items: T[] = [];
-      for (let at = start; at < end; ) {
-        const page = await fetchPage(at);
-        largestTotal = Math.max(largestTotal, page.totalCount);
-        if (page.items.length === 0) break;
-        items.push(...page.items.slice(0, end - at));
-        at += page.items.length;
-      }
-      return items;
-    };
-    const limiter = createLimiter(concurrency);
-    const results = ranges.map((range) => limiter.run(() => fetchRange(range)));
-    // Results the consumer never awaits (it stopped early, or an earlier one failed) must
-    // not become unhandled rejections.
-    results.forEach((result) => result.catch(() => undefined));
-    try {
-      for (const result of results) {
-        const items = await result;
-        if (items.length > 0) yield items;
-      }
-    } finally {
-      limiter.abandon();
-    }
-    offset = total;
-    total = largestTotal;
-  }
-  while (offset < total) {
-    const page = await fetchPage(offset);
-    if (page.items.length === 0) return;
-    yield page.items;
-    offset += page.items.length;
-    total = page.totalCount;
-  }
-}
-
-/** Runs at most `limit` tasks at once; tasks not yet started when abandoned resolve to `[]`. */
-function createLimiter(limit: number): { run<T>(task: () => Promise<T[]>): Promise<T[]>; abandon(): void } {
-  let running = 0;
-  let abandoned = false;
-  const waiting: (() => void)[] = [];
-  return {
-    async run<T>(task: () => Promise<T[]>): Promise<T[]> {
-      if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-      if (abandoned) {
-        waiting.shift()?.();
-        return [];
-      }
-      running++;
-      try {
-        return await task();
-      } finally {
-        running--;
-        waiting.shift()?.();
-      }
-    },
-    abandon(): void {
-      abandoned = true;
-    },
-  };
-}
-
-async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...page);
-  return all;
-}
-
-function final(failure: { status: number }, toError: (retry: RetrySummary) => OpenRouterError): Outcome {
-  // Status 200 is never retryable, so these failures end the call at once.
-  return { ok: false, failure: { status: failure.status >= 200 && failure.status < 300 ? failure.status : 200 }, toError };
-}
-
-/** Reads a body as UTF-8 text, or `undefined` (body discarded) when it exceeds `maxBytes`. */
-async function readCapped(
-  body: AsyncIterable<Buffer> & Discardable,
-  maxBytes: number,
-  contentLength: string | string[] | undefined,
-): Promise<string | undefined> {
-  const declared = Number(headerString(contentLength));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    discard(body);
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) {
-      discard(body);
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-interface Discardable {
-  on(event: "error", listener: () => void): unknown;
-  destroy(): unknown;
-}
-
-/** Drops an unread body (and its connection); the abort error this raises is expected. */
-function discard(body: Discardable): void {
-  body.on("error", () => undefined);
-  body.destroy();
 }
 
 /**
@@ -533,72 +277,15 @@ function checkUserIds(userIds: readonly string[], method: string): string[] {
   return [...userIds];
 }
 
-function parseBaseUrl(baseUrl: string): URL {
-  let url: URL;
-  try {
-    url = new URL(baseUrl);
-  } catch (error) {
-    throw new OpenRouterConfigError(`baseUrl ${JSON.stringify(baseUrl)} is not a URL`, { cause: error });
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw new OpenRouterConfigError(`baseUrl ${JSON.stringify(baseUrl)} must be http(s)`);
-  }
-  if (url.username !== "" || url.password !== "" || url.search !== "" || url.hash !== "") {
-    throw new OpenRouterConfigError("baseUrl must not carry credentials, a query or a fragment");
-  }
-  return url;
-}
-
-function validatePolicy(policy: RetryPolicy): RetryPolicy {
-  positiveInteger("retry.maxAttempts", policy.maxAttempts);
-  for (const field of ["baseDelayMs", "maxDelayMs", "maxTotalWaitMs"] as const) {
-    if (typeof policy[field] !== "number" || !Number.isFinite(policy[field]) || policy[field] < 0) {
-      throw new OpenRouterConfigError(`retry.${field} must be a number >= 0, got ${JSON.stringify(policy[field])}`);
-    }
-  }
-  if (policy.jitter !== "equal" && policy.jitter !== "full") {
-    throw new OpenRouterConfigError(`retry.jitter must be "equal" or "full", got ${JSON.stringify(policy.jitter)}`);
-  }
-  return policy;
-}
-
-function validateTimeouts(timeouts: Required<ClientTimeouts>): Required<ClientTimeouts> {
-  for (const field of ["connectMs", "headersMs", "bodyMs"] as const) positiveNumber(`timeouts.${field}`, timeouts[field]);
-  return timeouts;
-}
-
-function positiveNumber(field: string, value: number): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new OpenRouterConfigError(`${field} must be a positive number, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function positiveInteger(field: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new OpenRouterConfigError(`${field} must be an integer >= 1, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }
 
-function outcomeFields(failure: Omit<RetryFailure, "attempt" | "elapsedWaitMs">): { status?: number; errorCode?: string } {
+function outcomeFields(failure: AttemptFailure): { status?: number; errorCode?: string } {
   return {
     ...(failure.status !== undefined ? { status: failure.status } : {}),
     ...(failure.errorCode !== undefined ? { errorCode: failure.errorCode } : {}),
   };
-}
-
-function headerString(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function errorCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" ? code : undefined;
 }
 
 function notify<Event>(listener: ((event: Event) => void) | undefined, event: Event): void {

@@ -138,20 +138,6 @@ export function decideRetry(
 }
 
 /**
- * Milliseconds to wait before retrying `failure`, or `undefined` to stop. The same rules as
- * {@link decideRetry}, without the reason.
- */
-export function nextDelayMs(
-  failure: RetryFailure,
-  policy: RetryPolicy,
-  random: () => number,
-  now: number = Date.now(),
-): number | undefined {
-  const decision = decideRetry(failure, policy, random, now);
-  return decision.retry ? decision.delayMs : undefined;
-}
-
-/**
  * Backoff after failed attempt `attempt` (1-based): `baseDelayMs * 2^(attempt-1)` capped at
  * `maxDelayMs`, jittered, and floored at half the base delay so a retry never fires at once.
  */

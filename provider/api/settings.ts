@@ -1,5 +1,11 @@
+/**
+ * Every setting of the package and its rules: the provider's settings resolved from stack
+ * config then the environment, and the checks of the client's own options, so that a bad
+ * value is refused in one voice wherever it comes from.
+ */
 import { OpenRouterConfigError } from "../core/errors";
 import type { RetryPolicy } from "./retry";
+import type { ClientTimeouts } from "./transport";
 
 /** Everything a provider call needs to reach the service. */
 export interface Settings {
@@ -38,7 +44,7 @@ export const MAX_BATCH_SIZE = 100;
 
 /**
  * Resolves the settings from stack config first, then the environment, then defaults
- * (DESIGN.md "Configuration"). Throws `OpenRouterConfigError` naming every place a missing
+ * (README "Configuration"). Throws `OpenRouterConfigError` naming every place a missing
  * or bad value can be set.
  */
 export function resolveSettings(config: ConfigLookup, env: NodeJS.ProcessEnv = process.env): Settings {
@@ -76,27 +82,74 @@ export function resolveSettings(config: ConfigLookup, env: NodeJS.ProcessEnv = p
  * unless the host is loopback: the key would otherwise cross the network in clear text.
  */
 export function checkBaseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new OpenRouterConfigError(`openrouter:baseUrl ${JSON.stringify(value)} is not a URL.`);
-  }
-  if (url.username || url.password) {
-    throw new OpenRouterConfigError("openrouter:baseUrl must not carry credentials; set openrouter:managementKey instead.");
-  }
+  const url = parseApiUrl(value, "openrouter:baseUrl");
   if (url.protocol === "http:" && !isLoopback(url.hostname)) {
     throw new OpenRouterConfigError(
       `openrouter:baseUrl ${JSON.stringify(url.origin)} uses plain http to a host that is not loopback; use https.`,
     );
   }
+  return url.href.replace(/\/+$/, "");
+}
+
+/**
+ * The shape every API root must have, whoever gives it (a setting, or the client's
+ * `baseUrl` option): an http(s) URL without credentials, query or fragment. `name` names
+ * where it came from in the error.
+ */
+export function parseApiUrl(value: string, name: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new OpenRouterConfigError(`${name} ${JSON.stringify(value)} is not a URL.`, { cause: error });
+  }
+  if (url.username || url.password) {
+    throw new OpenRouterConfigError(`${name} must not carry credentials; set openrouter:managementKey instead.`);
+  }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new OpenRouterConfigError(`openrouter:baseUrl ${JSON.stringify(value)} must be an http(s) URL.`);
+    throw new OpenRouterConfigError(`${name} ${JSON.stringify(value)} must be an http(s) URL.`);
   }
   if (url.search || url.hash) {
-    throw new OpenRouterConfigError(`openrouter:baseUrl ${JSON.stringify(value)} must not have a query or fragment.`);
+    throw new OpenRouterConfigError(`${name} ${JSON.stringify(value)} must not have a query or fragment.`);
   }
-  return url.href.replace(/\/+$/, "");
+  return url;
+}
+
+/** A retry policy's fields, checked; returns it. */
+export function checkRetryPolicy(policy: RetryPolicy): RetryPolicy {
+  requireWhole("retry.maxAttempts", policy.maxAttempts, 1);
+  for (const field of ["baseDelayMs", "maxDelayMs", "maxTotalWaitMs"] as const) {
+    if (typeof policy[field] !== "number" || !Number.isFinite(policy[field]) || policy[field] < 0) {
+      throw new OpenRouterConfigError(`retry.${field} must be a number >= 0, got ${JSON.stringify(policy[field])}`);
+    }
+  }
+  if (policy.jitter !== "equal" && policy.jitter !== "full") {
+    throw new OpenRouterConfigError(`retry.jitter must be "equal" or "full", got ${JSON.stringify(policy.jitter)}`);
+  }
+  return policy;
+}
+
+/** Timeouts, checked (each a positive number of milliseconds); returns them. */
+export function checkTimeouts(timeouts: Required<ClientTimeouts>): Required<ClientTimeouts> {
+  for (const field of ["connectMs", "headersMs", "bodyMs"] as const) requirePositive(`timeouts.${field}`, timeouts[field]);
+  return timeouts;
+}
+
+/** `value` if it is a finite number above 0, else a config error naming `name`. */
+export function requirePositive(name: string, value: number): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw new OpenRouterConfigError(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/** `value` if it is a whole number from `min` (to `max`), else a config error naming `name`. */
+export function requireWhole(name: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new OpenRouterConfigError(`${name} must be a whole number ${range}, got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function isLoopback(hostname: string): boolean {

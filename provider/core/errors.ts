@@ -1,13 +1,15 @@
 /**
- * The provider's error family. Every error the client throws is an `OpenRouterError`; the
- * subclasses say what went wrong (the service said no, the network failed, a timeout, a
- * body we cannot use, bad settings or arguments).
+ * The package's error family: every error it throws for something a user or the service
+ * did is an `OpenRouterError`; the subclasses say what went wrong (the service said no or
+ * has no such thing, the network failed, a timeout, a body we cannot use, bad settings or
+ * arguments, a change that did not finish, a removal limit, a members file). Failures carry
+ * their facts as fields (`status`, `path`, `userIds`, `problems`, ...): callers read those,
+ * never the wording. A `TypeError` or `RangeError` from this package means a bug in it.
  *
  * No error ever holds the management key: errors are built from the method, the route path
  * (relative to the base URL, query included) and the response, never from request headers.
  *
- * This module imports nothing (no zod, no undici): the serialized provider and settings.ts
- * may load it cheaply.
+ * This module imports nothing (no zod, no undici), so any module may load it cheaply.
  */
 
 /** What the client knows about the attempts behind an error, for its message. */
@@ -106,7 +108,21 @@ export class OpenRouterApiError extends OpenRouterError {
     if (fields.userIds !== undefined) this.userIds = fields.userIds;
     if (fields.metadata !== undefined) this.metadata = fields.metadata;
   }
+
+  /**
+   * Which of `candidates` this refusal names: in the body's fields, or (the service lists
+   * refused users in its message, e.g. members with active API keys) as a whole word of its
+   * message. The one place that reads the service's wording for data.
+   */
+  usersNamed(candidates: readonly string[]): string[] {
+    const named = new Set(this.userIds ?? []);
+    const text = `${this.serviceMessage} ${JSON.stringify(this.metadata ?? {})}`;
+    return candidates.filter((userId) => named.has(userId) || mentions(text, userId));
+  }
 }
+
+/** The service answered 404: what the request named does not exist (or the route does not, under a wrong base URL). */
+export class OpenRouterNotFoundError extends OpenRouterApiError {}
 
 /** The connection failed: refused, reset, or dropped before a whole answer arrived. */
 export class OpenRouterNetworkError extends OpenRouterError {
@@ -146,7 +162,7 @@ export class OpenRouterConfigError extends OpenRouterError {}
 export class OpenRouterArgumentError extends OpenRouterError {}
 
 /**
- * A create, update or delete of a resource's members that did not finish. `reasons` holds
+ * A create, update or delete that did not happen or did not finish. `reasons` holds
  * one line per failure; `unconfirmed` the users whose change was sent but neither confirmed
  * nor refuted (its answer was lost, and so was the listing meant to settle it).
  */
@@ -189,6 +205,31 @@ export class RemovalLimitError extends OpenRouterError {
   }
 }
 
+/** One thing wrong with a members file. */
+export interface MembersFileProblem {
+  /** The entry, e.g. `workspaces.platform.users[3]`; empty for the document as a whole. */
+  path: string;
+  /** 1-based line in the file, when known. */
+  line?: number;
+  message: string;
+}
+
+/** A members file cannot be read or is not valid; `problems` lists every problem found. */
+export class MembersFileError extends OpenRouterError {
+  constructor(
+    /** The file name or config key the problems are in. */
+    readonly source: string,
+    readonly problems: readonly MembersFileProblem[],
+  ) {
+    super(problems.map((problem) => formatProblem(source, problem)).join("\n"));
+  }
+}
+
+function formatProblem(source: string, problem: MembersFileProblem): string {
+  const where = problem.line === undefined ? source : `${source}:${problem.line}`;
+  return problem.path === "" ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+}
+
 /** Whether `error` belongs to this package's error family, whichever copy of the package made it. */
 export function isOpenRouterError(error: unknown): error is OpenRouterError {
   return error instanceof OpenRouterError || (typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[FAMILY] === true);
@@ -215,7 +256,8 @@ export function fromResponse(
   const code = error !== undefined && (typeof error.code === "number" || typeof error.code === "string") ? error.code : status;
   const metadata = error !== undefined && isRecord(error.metadata) ? error.metadata : undefined;
   const userIds = collectUserIds(body, metadata);
-  return new OpenRouterApiError({
+  const ErrorClass = status === 404 ? OpenRouterNotFoundError : OpenRouterApiError;
+  return new ErrorClass({
     status,
     code,
     serviceMessage,
@@ -274,6 +316,18 @@ function collectUserIds(body: unknown, metadata: Record<string, unknown> | undef
     add(metadata.user_ids);
   }
   return [...found];
+}
+
+/** Whether `userId` stands in `text` as a whole id, not inside a longer one. */
+function mentions(text: string, userId: string): boolean {
+  for (let from = text.indexOf(userId); from !== -1; from = text.indexOf(userId, from + 1)) {
+    if (!isIdChar(text[from - 1]) && !isIdChar(text[from + userId.length])) return true;
+  }
+  return false;
+}
+
+function isIdChar(char: string | undefined): boolean {
+  return char !== undefined && /[A-Za-z0-9_-]/.test(char);
 }
 
 function parseJson(text: string): unknown {

@@ -1,17 +1,13 @@
 /**
- * The rules for ids and names that every check shares: the resources' `check`, the GitOps
- * file's validation (which must refuse what the resources would) and their messages. Pure
- * and free of zod, so the YAML validation can use it without loading zod.
+ * The rules for ids and names that every check shares: the resources' `check` and the
+ * GitOps file's validation (which must refuse what the resources would). Pure and free of
+ * zod, so the YAML validation can use it without loading zod.
  */
+
+import { INVISIBLE_PATTERN, quote } from "./messages";
 
 /** Longest user id or workspace id accepted. */
 export const MAX_ID_LENGTH = 256;
-/** How much of an offending value a message quotes. */
-const QUOTE_LIMIT = 80;
-
-// C0/C1 controls, format characters (bidi overrides, zero-width), line/paragraph separators.
-export const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
-const INVISIBLE_GLOBAL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -53,47 +49,4 @@ export function workspaceIdProblem(value: string): string | undefined {
     `${quote(value)} is neither a workspace UUID nor a slug ` +
     "(lowercase letters and digits in segments joined by single hyphens, e.g. \"ml-research\")"
   );
-}
-
-/**
- * The known name `key` most likely misspells: the same letters in another case, or the
- * fewest edits away within `maxEdits(name)`. Undefined when none is close.
- */
-export function closestName<T extends string>(key: string, known: readonly T[], maxEdits: (name: T) => number): T | undefined {
-  if (key.length > 2 * MAX_ID_LENGTH) return undefined;
-  const lower = key.toLowerCase();
-  let best: { name: T; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(lower, name.toLowerCase());
-    if (best === undefined || distance < best.distance) best = { name, distance };
-  }
-  return best !== undefined && best.distance <= maxEdits(best.name) ? best.name : undefined;
-}
-
-/** Levenshtein distance, one row at a time. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-/**
- * A string as a message may show it: JSON-quoted, every control or invisible character
- * escaped as `\uXXXX` (so a terminal shows what is really there), and cut after
- * {@link QUOTE_LIMIT} characters with the full length noted.
- */
-export function quote(value: string): string {
-  const shown = value.length > QUOTE_LIMIT ? value.slice(0, QUOTE_LIMIT) : value;
-  const escaped = JSON.stringify(shown).replace(
-    INVISIBLE_GLOBAL,
-    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return value.length > QUOTE_LIMIT ? `${escaped.slice(0, -1)}…" (${value.length} characters)` : escaped;
 }

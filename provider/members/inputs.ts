@@ -1,25 +1,16 @@
 /**
  * `check` for `WorkspaceMembers`: validates the inputs (plain tests first; zod schemas word
  * the failures), names the property and the offending value in every failure, and returns
- * the sets in the keyed-map form the engine diffs by key (DESIGN.md "Checked inputs: the
- * set as a keyed map"). No I/O. Loaded only at call time inside the plugin, so the zod
- * schemas built here never reach the serialized provider.
+ * the sets in the keyed-map form `{ "<id>": true }`, which the engine diffs key by key, so
+ * that `pulumi preview --diff` names each user added or removed. No I/O. Loaded only at
+ * call time inside the plugin, so the zod schemas built here never reach the serialized
+ * provider.
  */
 import type { z } from "zod";
-import { closestName, quote, userIdProblem, workspaceIdProblem } from "../core/ids";
-import { UNKNOWN, isUnknown } from "./plan";
-
-/** One check failure, as `pulumi.dynamic.CheckFailure`. */
-export interface InputFailure {
-  property: string;
-  reason: string;
-}
-
-/** The result of {@link checkInputs}, as `pulumi.dynamic.CheckResult`. */
-export interface CheckedInputs {
-  inputs: Record<string, unknown>;
-  failures: InputFailure[];
-}
+import { checkKeys, type CheckFailure, type CheckedInputs } from "../core/check";
+import { userIdProblem, workspaceIdProblem } from "../core/ids";
+import { describe, quote } from "../core/messages";
+import { UNKNOWN, isUnknown } from "../core/unknowns";
 
 /** The inputs a `WorkspaceMembers` resource accepts. */
 export const KNOWN_INPUTS = ["workspaceId", "userIds", "exclusive", "protectedUserIds", "maxRemovals"] as const;
@@ -55,17 +46,7 @@ function checkRecord(news: unknown): CheckedInputs {
     return { inputs: {}, failures: [{ property: "", reason: `the inputs must be an object, got ${describe(news)}` }] };
   }
   const given = news as Record<string, unknown>;
-  const inputs: Record<string, unknown> = {};
-  const failures: InputFailure[] = [];
-
-  for (const key of Object.keys(given)) {
-    // "__proto__" would set the result's prototype instead of a key; nobody means it as an input.
-    if (key.startsWith("__") && key !== "__proto__") {
-      inputs[key] = given[key];
-    } else if (!(KNOWN_INPUTS as readonly string[]).includes(key)) {
-      failures.push({ property: key, reason: unknownKeyReason(key) });
-    }
-  }
+  const { inputs, failures } = checkKeys(given, KNOWN_INPUTS);
 
   const workspaceId = given.workspaceId;
   if (workspaceId === undefined || workspaceId === null) {
@@ -111,12 +92,12 @@ function checkRecord(news: unknown): CheckedInputs {
  * when a preview unknown is in it (a map cannot carry an unknown key, and the engine calls
  * `check` again with the real values before anything is applied).
  */
-function checkIdSet(property: string, value: unknown): { value: unknown; failures: InputFailure[] } {
+function checkIdSet(property: string, value: unknown): { value: unknown; failures: CheckFailure[] } {
   if (value === UNKNOWN) return { value, failures: [] };
   const entries = setEntries(property, value);
   if ("failure" in entries) return { value, failures: [entries.failure] };
 
-  const failures: InputFailure[] = [];
+  const failures: CheckFailure[] = [];
   // The map form is built as the ids are read, and finds the repeats: one hash lookup per
   // id. Its keys are in input order; the engine compares maps by key, so order is moot.
   const map = Object.create(null) as Record<string, true>;
@@ -149,7 +130,7 @@ function checkIdSet(property: string, value: unknown): { value: unknown; failure
 /** The entries of a set and how to name where one sits (`[3]` or `["key"]`), or why there are none. */
 type SetEntries =
   | { ids: readonly unknown[]; where: (index: number) => string; unknownFlag: boolean }
-  | { failure: InputFailure };
+  | { failure: CheckFailure };
 
 function setEntries(property: string, value: unknown): SetEntries {
   const tooMany = (count: number): SetEntries => ({
@@ -233,7 +214,7 @@ function getSchemas(): Schemas {
 }
 
 /** Checks `value` by `rule` and turns each issue into a failure of `property`, prefixed by `label`. */
-function issuesToFailures(property: string, rule: keyof Schemas, value: unknown, label = property): InputFailure[] {
+function issuesToFailures(property: string, rule: keyof Schemas, value: unknown, label = property): CheckFailure[] {
   if (ACCEPTS[rule](value)) return [];
   const result = getSchemas()[rule].safeParse(value, { reportInput: true });
   if (result.success) return [];
@@ -241,9 +222,9 @@ function issuesToFailures(property: string, rule: keyof Schemas, value: unknown,
 }
 
 /** Keeps the first few failures of each property and sums up the rest in one more. */
-function capPerProperty(failures: InputFailure[]): InputFailure[] {
+function capPerProperty(failures: CheckFailure[]): CheckFailure[] {
   const counts = new Map<string, number>();
-  const kept: InputFailure[] = [];
+  const kept: CheckFailure[] = [];
   for (const failure of failures) {
     const count = (counts.get(failure.property) ?? 0) + 1;
     counts.set(failure.property, count);
@@ -255,23 +236,6 @@ function capPerProperty(failures: InputFailure[]): InputFailure[] {
     }
   }
   return kept;
-}
-
-function unknownKeyReason(key: string): string {
-  const suggestion = closestName(key, KNOWN_INPUTS, (name) => Math.max(1, Math.floor(name.length / 4)));
-  const hint = suggestion === undefined ? `the inputs are ${KNOWN_INPUTS.join(", ")}` : `did you mean ${suggestion}?`;
-  return `unknown input ${quote(key)}: ${hint}`;
-}
-
-/** Any value as a message may show it, briefly and without ever throwing. */
-export function describe(value: unknown): string {
-  if (typeof value === "string") return `the string ${quote(value)}`;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
-  if (value === null) return "null";
-  if (value === undefined) return "nothing";
-  if (Array.isArray(value)) return `a list of ${value.length} entries`;
-  if (typeof value === "object") return "an object";
-  return `a ${typeof value}`;
 }
 
 function isEmptySet(value: unknown): boolean {

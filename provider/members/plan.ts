@@ -1,141 +1,13 @@
 /**
- * Pure planning for `WorkspaceMembers`: id-set normalisation, set difference, chunking, the
- * removal guards (`protectedUserIds`, `maxRemovals`) and the engine-facing diff. No I/O and
- * nothing imported but the pure id rules, so every rule here is table-tested on its own
- * (test/members/plan.test.ts) and the lifecycle is a thin loop over what these functions return.
+ * Pure planning of a set-membership resource (the members of a workspace, the direct
+ * members of a guardrail): the create, update and delete plans, the removal guards
+ * (protected users, `maxRemovals`) and the engine-facing diff. No I/O, so every rule is
+ * table-tested on its own (test/members/plan.test.ts) and the lifecycle is a thin loop over
+ * what these functions return.
  */
 import { isUuid } from "../core/ids";
-
-/**
- * The value the dynamic-provider plugin hands us in place of anything not yet known during
- * a preview (an output of a resource that does not exist yet). It arrives as a plain string.
- */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-/** Absurd nesting gives up rather than overflowing the stack; real inputs are two levels deep. */
-const MAX_UNKNOWN_DEPTH = 64;
-
-/**
- * True when `value` is the preview-unknown sentinel or holds it anywhere inside (array
- * elements, object values). Never throws, also not on cycles or very deep nesting.
- */
-export function isUnknown(value: unknown): boolean {
-  return containsUnknown(value, 0, new Set());
-}
-
-function containsUnknown(value: unknown, depth: number, seen: Set<object>): boolean {
-  if (value === UNKNOWN) return true;
-  if (value === null || typeof value !== "object" || depth > MAX_UNKNOWN_DEPTH || seen.has(value)) {
-    return false;
-  }
-  seen.add(value);
-  // A loop rather than one call per element: sets of 10,000 ids pass through here on every
-  // check and diff, and almost all their elements are plain strings or `true`.
-  const children = Array.isArray(value) ? value : Object.values(value);
-  for (const child of children) {
-    if (child === UNKNOWN) return true;
-    if (child !== null && typeof child === "object" && containsUnknown(child, depth + 1, seen)) return true;
-  }
-  return false;
-}
-
-/**
- * The sorted, de-duplicated ids of a set in either of its two shapes: the array form (the
- * program's input, outputs, and state written before sets became maps) or the keyed-map
- * form `{ "<id>": true }` that `check` returns (DESIGN.md "Checked inputs: the set as a
- * keyed map"). Anything else (absent, null, junk in odd state) is the empty set; array
- * entries that are not strings and map keys whose value is not `true` are ignored.
- */
-export function toIdSet(value: unknown): string[] {
-  // readIds lists each id once already; only the order is left to settle.
-  const ids = [...readIds(value).ids];
-  return isStrictlyAscending(ids) ? ids : ids.sort();
-}
-
-/**
- * The keyed-map form of a set, keys inserted in sorted order. The object has no prototype,
- * so an id such as `constructor` is an ordinary key (ids starting with `__` never get here:
- * `check` refuses them, since the engine hides such keys and `__proto__` would vanish).
- */
-export function toIdMap(ids: Iterable<string>): Record<string, true> {
-  const map = Object.create(null) as Record<string, true>;
-  for (const id of sortedUnique(ids)) map[id] = true;
-  return map;
-}
-
-/**
- * A set of ids as planning reads it: its ids, each once and in no particular order, and a
- * membership test. {@link readIds} makes one from either shape of a set.
- */
-export interface IdSet {
-  readonly ids: readonly string[];
-  has(id: string): boolean;
-  /** A preview unknown stands in the set (as the whole value, an array element or a map flag). */
-  readonly unknown: boolean;
-}
-
-/**
- * A set in either shape as an {@link IdSet}, never sorted: the keyed map answers `has` by
- * property lookup, and sorted arrays (what outputs store) are used as they are, their
- * hash set built only if asked. Sorting would cost more than the whole plan, and the
- * engine hands the map back in no particular order (its protobuf maps are unordered).
- * Read as {@link toIdSet} reads: only `true` flags and string entries count, anything
- * else is the empty set.
- */
-export function readIds(value: unknown): IdSet {
-  let unknown = value === UNKNOWN;
-  if (Array.isArray(value)) {
-    const ids = value.filter((id): id is string => {
-      if (id === UNKNOWN) unknown = true;
-      return typeof id === "string" && id !== UNKNOWN;
-    });
-    return idSetOf(ids, unknown);
-  }
-  if (value === null || typeof value !== "object") return idSetOf([], unknown);
-  const map = value as Record<string, unknown>;
-  const ids = Object.keys(map).filter((id) => {
-    if (map[id] === UNKNOWN) unknown = true;
-    return map[id] === true;
-  });
-  // Ids never start with "__" (check refuses them), so no key is an Object.prototype member.
-  return { ids, has: (id) => map[id] === true, unknown };
-}
-
-/** An {@link IdSet} of a list; the hash set behind `has` is built on the first test. */
-function idSetOf(list: readonly string[], unknown = false): IdSet {
-  if (!isStrictlyAscending(list)) {
-    const set = new Set(list);
-    return { ids: [...set], has: (id) => set.has(id), unknown };
-  }
-  let set: Set<string> | undefined;
-  return { ids: list, has: (id) => (set ??= new Set(list)).has(id), unknown };
-}
-
-/** `ids` as an {@link IdSet}: as given when it is one, else read as a list. */
-function asIdSet(ids: Iterable<string> | IdSet): IdSet {
-  if (isIdSet(ids)) return ids;
-  return idSetOf(Array.isArray(ids) ? (ids as string[]) : [...ids]);
-}
-
-function isIdSet(value: Iterable<string> | IdSet): value is IdSet {
-  return typeof (value as Partial<IdSet>).has === "function" && Array.isArray((value as Partial<IdSet>).ids);
-}
-
-/**
- * Splits `items` into consecutive runs of at most `size` (the last may be shorter); no
- * items gives no chunks, so an empty `user_ids` request can never be built from it.
- * Throws a `RangeError` unless `size` is a whole number of at least 1.
- */
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1) {
-    throw new RangeError(`chunk size must be a whole number of at least 1, got ${String(size)}`);
-  }
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    chunks.push(items.slice(start, start + size));
-  }
-  return chunks;
-}
+import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
+import { isUnknown } from "../core/unknowns";
 
 /**
  * What one create, update or delete will do to the workspace. Every list is sorted. Wanted
@@ -320,22 +192,4 @@ function sameWorkspace(olds: Record<string, unknown>, newId: unknown): boolean {
 
 function limitOf(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
-}
-
-/** Whether two sets hold the same ids (each lists its ids once), whatever their order. */
-function sameSet(a: IdSet, b: IdSet): boolean {
-  return a.ids.length === b.ids.length && a.ids.every((id) => b.has(id));
-}
-
-/** Sorted by UTF-16 code units, the order `Array.prototype.sort` gives strings. */
-function sortedUnique(ids: Iterable<string>): string[] {
-  const list = Array.isArray(ids) ? (ids as string[]) : [...ids];
-  // Outputs store sets sorted, so the common case is a linear scan, not a sort.
-  if (isStrictlyAscending(list)) return list === ids ? list.slice() : list;
-  return [...new Set(list)].sort();
-}
-
-function isStrictlyAscending(list: readonly string[]): boolean {
-  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) >= (list[i] as string)) return false;
-  return true;
 }

@@ -30,8 +30,8 @@ export interface WorkspaceMembersArgs {
 /**
  * The Pulumi side of the provider. It holds no state and its methods reach only
  * `load` (the bound `loadImplementation`), so the text Pulumi serializes into every
- * resource's state stays under 4 KiB and free of secrets (DESIGN.md "Dynamic-provider
- * rules"). The methods return the implementation's promises rather than being `async`
+ * resource's state stays under 4 KiB and free of secrets (ARCHITECTURE.md "The plugin
+ * process"). The methods return the implementation's promises rather than being `async`
  * themselves and forward their arguments as they come: the plugin awaits them either way,
  * and every byte here is stored in each resource's state.
  */

@@ -9,10 +9,11 @@
  * the zod schemas at module scope never reach the serialized provider.
  */
 import { z } from "zod";
-import { describe } from "../members/inputs";
-import { INVISIBLE_PATTERN, SLUG_PATTERN, closestName, quote } from "../core/ids";
-import { isUnknown } from "../members/plan";
 import type { Workspace, WorkspaceFields } from "../api/types";
+import { checkKeys, type CheckedInputs } from "../core/check";
+import { SLUG_PATTERN } from "../core/ids";
+import { INVISIBLE_PATTERN, describe } from "../core/messages";
+import { isUnknown } from "../core/unknowns";
 
 /** Every input of a `Workspace`: the fields the service creates a workspace from. */
 export const WORKSPACE_INPUTS = [
@@ -44,22 +45,8 @@ export const SAMPLING_RATE_RANGE = [0.0001, 1] as const;
 /** The state key that lists the inputs the program set. */
 export const MANAGED_FIELDS_KEY = "managedFields";
 
-/** One check failure, as `pulumi.dynamic.CheckFailure`. */
-export interface WorkspaceInputFailure {
-  property: string;
-  reason: string;
-}
-
-/** The result of {@link checkWorkspaceInputs}, as `pulumi.dynamic.CheckResult`. */
-export interface CheckedWorkspaceInputs {
-  inputs: Record<string, unknown>;
-  failures: WorkspaceInputFailure[];
-}
-
 /** The outputs of a `Workspace`, as stored in state: the service's workspace (without `id`, the resource id) and the managed inputs. */
 export type WorkspaceState = Omit<Workspace, "id"> & { managedFields: WorkspaceInput[] };
-
-// C0/C1 controls, format characters (bidi overrides, zero-width), line/paragraph separators.
 
 const visibleText = (what: string) =>
   z
@@ -103,26 +90,18 @@ const REQUIRED: readonly WorkspaceInput[] = ["name", "slug"];
  * such as `__provider`) pass through; any other unknown key is a failure naming it. Preview
  * unknowns pass unchecked and never fail. Never throws.
  */
-export function checkWorkspaceInputs(news: unknown): CheckedWorkspaceInputs {
+export function checkWorkspaceInputs(news: unknown): CheckedInputs {
   if (news === null || typeof news !== "object" || Array.isArray(news)) {
     return { inputs: {}, failures: [{ property: "", reason: `the inputs must be an object, got ${describe(news)}` }] };
   }
   const given = news as Record<string, unknown>;
-  const inputs: Record<string, unknown> = {};
-  const failures: WorkspaceInputFailure[] = [];
-  for (const key of Object.keys(given)) {
-    if (key.startsWith("__") && key !== "__proto__") {
-      inputs[key] = given[key];
-    } else if (!isWorkspaceInput(key)) {
-      failures.push({ property: key, reason: unknownKeyReason(key) });
-    }
-  }
+  const { inputs, failures } = checkKeys(given, WORKSPACE_INPUTS);
   for (const key of WORKSPACE_INPUTS) {
     const value = given[key];
     // `undefined` never survives the plugin's Struct; a `null` does, and for a field that
     // cannot be null it means "not set" (a program passing `config.get(...)` through).
     if (value === undefined || (value === null && !acceptsNull(key))) {
-      if (REQUIRED.includes(key)) failures.push({ property: key, reason: `${key} is required` });
+      if (REQUIRED.includes(key)) failures.push({ property: key, reason: `${key} is required`, at: [], problem: "is required" });
       continue;
     }
     inputs[key] = value;
@@ -130,9 +109,10 @@ export function checkWorkspaceInputs(news: unknown): CheckedWorkspaceInputs {
     const result = SCHEMAS[key].safeParse(value);
     if (!result.success) {
       const issue = result.error.issues[0];
-      const where = `${key}${(issue?.path ?? []).map((step) => `[${String(step)}]`).join("")}`;
-      const shown = issue && issue.path.length > 0 ? valueAt(value, issue.path) : value;
-      failures.push({ property: key, reason: `${where} ${issue?.message ?? "is invalid"}, got ${describe(shown)}` });
+      const at = (issue?.path ?? []).map((step) => (typeof step === "number" ? step : String(step)));
+      const where = `${key}${at.map((step) => `[${step}]`).join("")}`;
+      const problem = `${issue?.message ?? "is invalid"}, got ${describe(at.length > 0 ? valueAt(value, at) : value)}`;
+      failures.push({ property: key, reason: `${where} ${problem}`, at, problem });
     }
   }
   return { inputs, failures };
@@ -233,17 +213,6 @@ function acceptsNull(key: WorkspaceInput): boolean {
   return SCHEMAS[key].safeParse(null).success;
 }
 
-function isWorkspaceInput(key: string): key is WorkspaceInput {
-  return (WORKSPACE_INPUTS as readonly string[]).includes(key);
-}
-
-function unknownKeyReason(key: string): string {
-  const known = WORKSPACE_INPUTS.join(", ");
-  const match = closestName(key, WORKSPACE_INPUTS, () => 0);
-  const hint = match === undefined ? "" : ` Did you mean ${quote(match)}?`;
-  return `${quote(key)} is not an input of Workspace.${hint} Known inputs: ${known}.`;
-}
-
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = value;
   for (const key of path) {
@@ -252,4 +221,3 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   }
   return current;
 }
-

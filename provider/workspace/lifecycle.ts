@@ -3,12 +3,14 @@
  *
  * Loaded only at call time, inside the plugin (see load-implementation.ts), so it may hold
  * zod schemas, an undici pool and the stack config. It is glue: the rules live in
- * workspace-inputs.ts, the HTTP in client.ts.
+ * inputs.ts, the HTTP in api/client.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "../api/client";
-import { OpenRouterApiError, OpenRouterError } from "../core/errors";
 import { connect, keepStackConfig } from "../api/connection";
+import type { Workspace } from "../api/types";
+import { ChangeFailedError, OpenRouterNotFoundError, isOpenRouterError, type OpenRouterError } from "../core/errors";
+import { quote } from "../core/messages";
 import {
   checkWorkspaceInputs,
   diffWorkspace,
@@ -20,7 +22,6 @@ import {
   toWorkspaceState,
   type WorkspaceState,
 } from "./inputs";
-import type { Workspace } from "../api/types";
 
 export type { WorkspaceState } from "./inputs";
 
@@ -54,16 +55,17 @@ export async function create(inputs: Record<string, unknown>): Promise<pulumi.dy
   const fields = toCreateFields(inputs);
   const existing = await findWorkspace(client, fields.slug);
   if (existing !== undefined) {
-    throw new Error(
-      `A workspace with slug ${JSON.stringify(fields.slug)} already exists (id ${existing.id}); nothing was changed. ` +
-        "Choose another slug, or manage that workspace's members with WorkspaceMembers.",
+    const reason = `A workspace with slug ${quote(fields.slug)} already exists (id ${existing.id})`;
+    throw new ChangeFailedError(
+      `${reason}; nothing was changed. Choose another slug, or manage that workspace's members with WorkspaceMembers.`,
+      [reason],
     );
   }
   let workspace: Workspace;
   try {
     workspace = await client.createWorkspace(fields);
   } catch (error) {
-    if (!(error instanceof OpenRouterError && error.mayHaveApplied === true)) throw error;
+    if (!(isOpenRouterError(error) && error.mayHaveApplied === true)) throw error;
     workspace = await settleLostCreate(client, fields.slug, error);
   }
   return { id: workspace.id, outs: toWorkspaceState(workspace, managedFieldsOf(inputs)) };
@@ -75,10 +77,11 @@ async function settleLostCreate(client: OpenRouterClient, slug: string, createEr
   try {
     made = await findWorkspace(client, slug);
   } catch (lookupError) {
-    throw new Error(
+    const lookup = lookupError instanceof Error ? lookupError.message : String(lookupError);
+    throw new ChangeFailedError(
       `${createError.message}. The workspace may have been created all the same, and looking it up failed too ` +
-        `(${lookupError instanceof Error ? lookupError.message : String(lookupError)}): if a workspace with slug ` +
-        `${JSON.stringify(slug)} exists now, this run made it; delete it, then run again.`,
+        `(${lookup}): if a workspace with slug ${quote(slug)} exists now, this run made it; delete it, then run again.`,
+      [createError.message, lookup],
     );
   }
   if (made === undefined) throw createError;
@@ -90,7 +93,7 @@ async function findWorkspace(client: OpenRouterClient, idOrSlug: string): Promis
   try {
     return await client.getWorkspace(idOrSlug);
   } catch (error) {
-    if (error instanceof OpenRouterApiError && error.status === 404) return undefined;
+    if (error instanceof OpenRouterNotFoundError) return undefined;
     throw error;
   }
 }
@@ -127,7 +130,7 @@ export async function remove(id: string, _props: Record<string, unknown>): Promi
   try {
     await connect().client.deleteWorkspace(id);
   } catch (error) {
-    if (error instanceof OpenRouterApiError && error.status === 404) return;
+    if (error instanceof OpenRouterNotFoundError) return;
     throw error;
   }
 }

@@ -150,7 +150,7 @@ describe("requests (ARCHITECTURE.md, Client)", () => {
   });
 });
 
-describe("errors (openrouter-api.md, Error body)", () => {
+describe("errors (the API's error body)", () => {
   it.each<[number, string]>([
     [400, "user_ids is required"],
     [401, "Missing Authentication header"],
@@ -452,7 +452,7 @@ describe("the management key stays secret", () => {
   });
 });
 
-describe("routes against the emulator (openrouter-api.md, Routes)", () => {
+describe("routes against the emulator", () => {
   let emulator: Emulator;
   let api: OpenRouterClient;
   const orgUsers = Array.from({ length: 230 }, (_unused, n) => `user_${String(n).padStart(4, "0")}`);
@@ -480,7 +480,7 @@ describe("routes against the emulator (openrouter-api.md, Routes)", () => {
     expect(updated).toMatchObject({ id: created.id, name: "Routes", description: null, isDataDiscountLoggingEnabled: true });
     expect((await api.listWorkspaces()).map((workspace) => workspace.slug)).toEqual(expect.arrayContaining(["default", "routes"]));
     await api.deleteWorkspace(created.id);
-    await expect(api.getWorkspace("routes")).rejects.toMatchObject({ name: "OpenRouterApiError", status: 404, method: "GET", path: "/workspaces/routes" });
+    await expect(api.getWorkspace("routes")).rejects.toMatchObject({ name: "OpenRouterNotFoundError", status: 404, method: "GET", path: "/workspaces/routes" });
     expect(emulator.log.entries.map((entry) => entry.route)).toEqual([
       "POST /workspaces",
       "GET /workspaces/:id",

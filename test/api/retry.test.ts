@@ -2,7 +2,6 @@ import {
   DEFAULT_RETRY_POLICY,
   backoffDelayMs,
   decideRetry,
-  nextDelayMs,
   retryAfterMs,
   type RetryFailure,
   type RetryPolicy,
@@ -13,7 +12,13 @@ const half = (): number => 0.5;
 const now = Date.parse("2025-10-21T07:28:00Z");
 const failure = (fields: Partial<RetryFailure>): RetryFailure => ({ attempt: 1, elapsedWaitMs: 0, ...fields });
 
-describe("nextDelayMs (issue #2, retry rules)", () => {
+/** The wait before the next attempt, or `undefined` to stop: the decision without its reason. */
+function nextDelayMs(...args: Parameters<typeof decideRetry>): number | undefined {
+  const decision = decideRetry(...args);
+  return decision.retry ? decision.delayMs : undefined;
+}
+
+describe("decideRetry: when and how long (issue #2, retry rules)", () => {
   it.each<[string, Partial<RetryFailure>, number | undefined]>([
     ["429 waits Retry-After seconds", { status: 429, headers: { "retry-after": "3" } }, 3000],
     ["429 waits until a Retry-After HTTP date", { status: 429, headers: { "retry-after": new Date(now + 5000).toUTCString() } }, 5000],

@@ -1,5 +1,5 @@
 /**
- * `resolveSettings` (DESIGN.md "Configuration"): stack config first, then the environment,
+ * `resolveSettings` (README "Configuration"): stack config first, then the environment,
  * then defaults; every bad value named with where it can be set; the key never enumerable.
  */
 import { inspect } from "node:util";

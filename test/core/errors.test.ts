@@ -9,7 +9,7 @@ import {
   isErrorBody,
 } from "../../provider/core/errors";
 
-describe("fromResponse (openrouter-api.md, Error body)", () => {
+describe("fromResponse (the API's error body)", () => {
   it("takes status, code, message, metadata and user ids from the documented body", () => {
     const body = JSON.stringify({
       error: { code: 403, message: "Cannot remove SCIM-managed members", metadata: { user_ids: ["user_a", "user_b"] } },

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { exclusive } from "../../examples/exclusive/program";
 import { gitops } from "../../examples/gitops/program";
 import { QUICKSTART_USERS, quickstart } from "../../examples/quickstart/program";
-import { MembersFileError } from "../../provider/gitops/members-file";
+import { MembersFileError } from "../../provider/core/errors";
 import { seedDemoOrganization, startEmulator, type Emulator } from "../../provider/testing";
 import {
   Engine,

@@ -12,8 +12,8 @@ import {
 
 // Issue 4: a WorkspaceMembers resource through Pulumi's real dynamic-provider plugin, with
 // the engine's calls and arguments, against the emulator. The plugin runs in this checkout,
-// so the serialized provider finds the package through its self-reference (DESIGN.md
-// "Verified pitfalls").
+// so the serialized provider finds the package through its self-reference (ARCHITECTURE.md
+// "The plugin process").
 
 const USERS = ["user_1", "user_2", "user_3", "user_4", "user_5", "user_by_hand"];
 

@@ -13,7 +13,7 @@ import * as lifecycle from "../../provider/members/lifecycle";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { WorkspaceMembers, type WorkspaceMembersArgs } from "../../provider/members/resource";
 import { Engine, captureRegistrations, registrationNamed, startPluginAgainst, type PluginProcess, type Registration } from "./harness";
-import { stackConfig } from "../support/chaos";
+import { stackConfig } from "../support/stack-config";
 
 const KEY = "sk-or-v1-canary-0f1e2d3c4b5a69788796a5b4c3d2e1f0-do-not-leak";
 const USERS = ["user_a", "user_b", "user_c", "user_d", "user_e"];

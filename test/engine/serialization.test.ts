@@ -5,7 +5,7 @@ import { captureRegistrations, registrationNamed, secret } from "./harness";
 import { loadFromPulumi } from "./harness/struct";
 import { WorkspaceMembers, WorkspaceMembersProvider } from "../../provider/members/resource";
 
-// DESIGN.md "Dynamic-provider rules": Pulumi stores the serialized provider in the state of
+// ARCHITECTURE.md "The plugin process": Pulumi stores the serialized provider in the state of
 // every resource, so it must stay tiny, must not drag in zod or undici (closure
 // serialization breaks on zod, public Pulumi issue 5294), and must hold no secret and no
 // path of the machine that ran `pulumi up` (state moves between machines).

@@ -16,7 +16,7 @@ import { createPackedProject, type PackedProject } from "./harness/project";
 // Issue 4: the package as a user installs it. A program in a temporary project imports the
 // package from its `npm pack` tarball and runs in a plain Node process (as under
 // `pulumi up`), and the plugin runs in that project: the serialized provider's require()
-// calls must resolve from the project's node_modules (DESIGN.md "Verified pitfalls").
+// calls must resolve from the project's node_modules (ARCHITECTURE.md "The plugin process").
 
 const PROGRAM = `
 const pulumi = require("@pulumi/pulumi");

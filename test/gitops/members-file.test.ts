@@ -2,16 +2,9 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
-import {
-  declareMembers,
-  declareWorkspaces,
-  loadMembersFile,
-  loadMembersFromConfig,
-  MembersFileError,
-  parseMembersFile,
-  validateMembers,
-  type MembersFileProblem,
-} from "../../provider/gitops/members-file";
+import { MembersFileError, type MembersFileProblem } from "../../provider/core/errors";
+import { declareMembers, declareWorkspaces } from "../../provider/gitops/declare";
+import { loadMembersFile, loadMembersFromConfig, parseMembersFile, validateMembers } from "../../provider/gitops/load";
 import { captureRegistrations, type Registration } from "../engine/harness";
 import { inFreshProcess } from "../support/fresh-process";
 
@@ -149,8 +142,8 @@ describe("every problem names the file, the line, the workspace and the entry", 
     ["spaces only", '"   "', 'workspaces.platform.users[1]: is blank: "   "'],
     ["surrounding whitespace", '" user_bob"', 'workspaces.platform.users[1]: has leading or trailing whitespace: " user_bob"'],
     ["a reserved prefix", "__proto__", 'workspaces.platform.users[1]: starts with "__", which is reserved: "__proto__"'],
-    ["a number", "42", "workspaces.platform.users[1]: must be a user id (a string), got number 42"],
-    ["an empty YAML value", "", "workspaces.platform.users[1]: must be a user id (a string), got null (an empty value)"],
+    ["a number", "42", "workspaces.platform.users[1]: must be a user id (a string), got 42"],
+    ["an empty YAML value", "", "workspaces.platform.users[1]: must be a user id (a string), got null"],
   ])("refuses %s as a user id", (_what, yamlValue, expected) => {
     const { message } = problemsOf(() =>
       parseMembersFile(yamlLines("workspaces:", "  platform:", "    users:", "      - user_alice", `      - ${yamlValue}`), "m.yaml"),
@@ -166,9 +159,9 @@ describe("every problem names the file, the line, the workspace and the entry", 
       ),
     );
     expect(message.split("\n")).toEqual([
-      'members.yaml:1: workspace: unknown key "workspace" (did you mean "workspaces"? allowed: workspaces)',
-      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds" (did you mean "users"? allowed: users, exclusive, protected, maxRemovals, workspaceId, workspace)',
-      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals" (did you mean "maxRemovals"? allowed: users, exclusive, protected, maxRemovals, workspaceId, workspace)',
+      'members.yaml:1: workspace: unknown key "workspace": did you mean "workspaces"? (the keys are workspaces)',
+      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds": did you mean "users"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace)',
+      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals": did you mean "maxRemovals"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace)',
     ]);
   });
 
@@ -191,13 +184,13 @@ describe("every problem names the file, the line, the workspace and the entry", 
       ),
     );
     expect(message.split("\n")).toEqual([
-      'members.yaml:3: workspaces.platform.users: must be a list of user ids, got string "user_alice"',
-      "members.yaml:6: workspaces.platform.protected: must be a list of user ids, got a mapping",
-      'members.yaml:4: workspaces.platform.exclusive: must be true or false, got string "yes"',
-      "members.yaml:5: workspaces.platform.maxRemovals: must be a whole number, 0 or more, got number -1",
-      'members.yaml:8: workspaces.ml-research.users: must be a list of user ids, got null (an empty value) (write "users: []" for none)',
-      "members.yaml:9: workspaces.ml-research.maxRemovals: must be a whole number, 0 or more, got number 2.5",
-      'members.yaml:10: workspaces.billing: must be a mapping with a "users:" list, got a list',
+      'members.yaml:3: workspaces.platform.users: must be a list of user ids, got the string "user_alice"',
+      "members.yaml:6: workspaces.platform.protected: must be a list of user ids, got an object",
+      'members.yaml:4: workspaces.platform.exclusive: must be true or false, got the string "yes"',
+      "members.yaml:5: workspaces.platform.maxRemovals: must be a whole number, 0 or more, got -1",
+      'members.yaml:8: workspaces.ml-research.users: must be a list of user ids, got null (write "users: []" for none)',
+      "members.yaml:9: workspaces.ml-research.maxRemovals: must be a whole number, 0 or more, got 2.5",
+      'members.yaml:10: workspaces.billing: must be a mapping with a "users:" list, got a list of 1 entry',
     ]);
   });
 
@@ -228,13 +221,13 @@ describe("every problem names the file, the line, the workspace and the entry", 
 
   it("refuses a document that is not a mapping of workspaces", () => {
     expect(problemsOf(() => parseMembersFile("", "members.yaml")).message).toBe(
-      'members.yaml: must be a mapping with a "workspaces:" key, got null (an empty value)',
+      'members.yaml: must be a mapping with a "workspaces:" key, got null',
     );
     expect(problemsOf(() => parseMembersFile("- user_alice\n", "members.yaml")).message).toBe(
-      'members.yaml: must be a mapping with a "workspaces:" key, got a list',
+      'members.yaml: must be a mapping with a "workspaces:" key, got a list of 1 entry',
     );
     expect(problemsOf(() => parseMembersFile("workspaces: [platform]\n", "members.yaml")).message).toBe(
-      "members.yaml:1: workspaces: must be a mapping of workspace slug or UUID to its members, got a list",
+      "members.yaml:1: workspaces: must be a mapping of workspace slug or UUID to its members, got a list of 1 entry",
     );
   });
 
@@ -328,7 +321,7 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
       ),
     );
     expect(message.split("\n")).toEqual([
-      'members.yaml:10: workspaces.evals.workspace.descripton: unknown key "descripton" (did you mean "description"? allowed: ' +
+      'members.yaml:10: workspaces.evals.workspace.descripton: unknown key "descripton": did you mean "description"? (the keys are ' +
         "name, slug, description, defaultTextModel, defaultImageModel, defaultProviderSort, ioLoggingSamplingRate, " +
         "ioLoggingApiKeyIds, isDataDiscountLoggingEnabled, isObservabilityBroadcastEnabled, isObservabilityIoLoggingEnabled, " +
         "disabledServerTools, protect)",
@@ -337,7 +330,7 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
       'members.yaml:6: workspaces.evals.workspace.defaultTextModel: must not be blank, got the string "  "',
       "members.yaml:7: workspaces.evals.workspace.ioLoggingSamplingRate: must be from 0.0001 to 1, got 5",
       'members.yaml:8: workspaces.evals.workspace.disabledServerTools[1]: must not be blank, got the string ""',
-      'members.yaml:9: workspaces.evals.workspace.protect: must be true or false, got string "yes"',
+      'members.yaml:9: workspaces.evals.workspace.protect: must be true or false, got the string "yes"',
     ]);
   });
 
@@ -375,7 +368,7 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
         'not a UUID: "7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01"',
       'members.yaml:12: workspaces.ops.workspaceId: names an existing workspace, but "workspace:" creates one; drop workspaceId ' +
         '(a "slug:" in the block gives the new workspace a slug other than the key)',
-      'members.yaml:16: workspaces.billing.workspace: must be a mapping of the new workspace\'s settings, with at least "name:", got string "Billing"',
+      'members.yaml:16: workspaces.billing.workspace: must be a mapping of the new workspace\'s settings, with at least "name:", got the string "Billing"',
     ]);
   });
 
@@ -398,8 +391,8 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
     );
     expect(message.split("\n")).toEqual([
       'members.yaml:5: workspaces.evals-team.workspace.slug: workspace "evals" is already declared by workspaces.evals; list its users in one entry',
-      'members.yaml:8: workspaces.ops.workspaces: unknown key "workspaces" (did you mean "workspace"? ' +
-        "allowed: users, exclusive, protected, maxRemovals, workspaceId, workspace)",
+      'members.yaml:8: workspaces.ops.workspaces: unknown key "workspaces": did you mean "workspace"? ' +
+        "(the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace)",
     ]);
   });
 

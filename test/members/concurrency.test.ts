@@ -7,7 +7,7 @@
 import * as lifecycle from "../../provider/members/lifecycle";
 import { PartialFailureError } from "../../provider/core/errors";
 import { startEmulator, type Emulator } from "../../provider/testing";
-import { stackConfig } from "../support/chaos";
+import { stackConfig } from "../support/stack-config";
 import { EngineModel } from "../support/engine-model";
 
 const TEAMS = ["alpha", "beta", "gamma", "delta"];

@@ -9,9 +9,9 @@
 import fc from "fast-check";
 import * as lifecycle from "../../provider/members/lifecycle";
 import { KNOWN_INPUTS } from "../../provider/members/inputs";
-import { UNKNOWN } from "../../provider/members/plan";
+import { UNKNOWN } from "../../provider/core/unknowns";
 import { startEmulator, type Emulator } from "../../provider/testing";
-import { stackConfig } from "../support/chaos";
+import { stackConfig } from "../support/stack-config";
 
 const RUNS = 10_000;
 

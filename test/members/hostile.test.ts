@@ -7,7 +7,7 @@ import type { ServerResponse } from "node:http";
 import * as lifecycle from "../../provider/members/lifecycle";
 import { PartialFailureError } from "../../provider/core/errors";
 import { startEmulator, type Emulator } from "../../provider/testing";
-import { stackConfig } from "../support/chaos";
+import { stackConfig } from "../support/stack-config";
 import { sendJson, startTestServer, type TestServer } from "../support/http-server";
 
 type Props = Record<string, unknown>;

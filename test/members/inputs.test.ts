@@ -1,9 +1,10 @@
 import fc from "fast-check";
 // The decoder the dynamic-provider plugin uses for inputs (a dependency of @pulumi/pulumi).
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { MAX_ID_LENGTH, quote } from "../../provider/core/ids";
-import { MAX_SET_SIZE, checkInputs, describe as describeValue } from "../../provider/members/inputs";
-import { UNKNOWN } from "../../provider/members/plan";
+import { MAX_ID_LENGTH } from "../../provider/core/ids";
+import { describe as describeValue, quote } from "../../provider/core/messages";
+import { MAX_SET_SIZE, checkInputs } from "../../provider/members/inputs";
+import { UNKNOWN } from "../../provider/core/unknowns";
 import { inFreshProcess } from "../support/fresh-process";
 
 const WORKSPACE_UUID = "0b9e4a52-3f0e-4d8e-9c2f-1f7d2a6b8c01";
@@ -13,7 +14,7 @@ const valid = { workspaceId: "ml-research", userIds: ["user_b", "user_a"] };
 const failuresOf = (changes: Record<string, unknown>) => checkInputs({}, { ...valid, ...changes }).failures;
 
 describe("checkInputs: accepted inputs", () => {
-  it("returns the sets as keyed maps and an explicit exclusive (DESIGN.md, checked inputs)", () => {
+  it("returns the sets as keyed maps and an explicit exclusive (ARCHITECTURE.md, checked inputs)", () => {
     const result = checkInputs({}, { ...valid, protectedUserIds: ["admin"], __provider: "serialized" });
     expect(result.failures).toEqual([]);
     expect(result.inputs).toEqual({
@@ -117,7 +118,7 @@ describe("checkInputs: failures name the property and the value", () => {
     ["an empty entry", { userIds: [""] }, "userIds", 'userIds[0] is blank: ""'],
     ["a number entry", { userIds: ["a", 5] }, "userIds", "userIds[1] must be a user id string, got 5"],
     ["a null entry", { userIds: [null] }, "userIds", "userIds[0] must be a user id string, got null"],
-    ["a nested list entry", { userIds: [["a"]] }, "userIds", "userIds[0] must be a user id string, got a list of 1 entries"],
+    ["a nested list entry", { userIds: [["a"]] }, "userIds", "userIds[0] must be a user id string, got a list of 1 entry"],
     ["a padded entry", { userIds: ["user_a "] }, "userIds", 'userIds[0] has leading or trailing whitespace: "user_a "'],
     ["a control character", { userIds: ["user\u0000a"] }, "userIds", 'userIds[0] contains control or invisible characters: "user\\u0000a"'],
     ["a zero-width space", { userIds: ["user\u200ba"] }, "userIds", 'userIds[0] contains control or invisible characters: "user\\u200ba"'],
@@ -138,9 +139,9 @@ describe("checkInputs: failures name the property and the value", () => {
     ["maxRemovals a string", { maxRemovals: "10" }, "maxRemovals", 'maxRemovals must be a whole number of 0 or more, got the string "10"'],
     ["maxRemovals NaN", { maxRemovals: Number.NaN }, "maxRemovals", "maxRemovals must be a whole number of 0 or more, got NaN"],
     ["maxRemovals infinite", { maxRemovals: Number.POSITIVE_INFINITY }, "maxRemovals", "got Infinity"],
-    ["a typo of userIds", { userIDs: ["a"] }, "userIDs", 'unknown input "userIDs": did you mean userIds?'],
-    ["a typo of exclusive", { exlusive: true }, "exlusive", 'unknown input "exlusive": did you mean exclusive?'],
-    ["a typo of workspaceId", { workspace_id: "x" }, "workspace_id", 'unknown input "workspace_id": did you mean workspaceId?'],
+    ["a typo of userIds", { userIDs: ["a"] }, "userIDs", 'unknown input "userIDs": did you mean "userIds"?'],
+    ["a typo of exclusive", { exlusive: true }, "exlusive", 'unknown input "exlusive": did you mean "exclusive"?'],
+    ["a typo of workspaceId", { workspace_id: "x" }, "workspace_id", 'unknown input "workspace_id": did you mean "workspaceId"?'],
     [
       "an unrelated key",
       { members: ["a"] },

@@ -2,7 +2,7 @@ import { MembershipLedger } from "../../provider/members/ledger";
 import type { Membership } from "../../provider/api/types";
 
 const membership = (userId: string, id = `m-${userId}`): Membership => ({ id, userId, workspaceId: "ws", role: "member", createdAt: "2026-01-01T00:00:00Z" });
-const users = (ledger: MembershipLedger) => ledger.snapshot().userIds;
+const users = (ledger: MembershipLedger<Membership>) => ledger.snapshot().userIds;
 
 describe("MembershipLedger", () => {
   it("records only confirmed changes on top of what was known, sorted by user id", () => {

@@ -5,8 +5,9 @@
  */
 import * as lifecycle from "../../provider/members/lifecycle";
 import { PartialFailureError } from "../../provider/core/errors";
-import { UNKNOWN } from "../../provider/members/plan";
+import { UNKNOWN } from "../../provider/core/unknowns";
 import { startEmulator, type Emulator, type ScriptedFault } from "../../provider/testing";
+import { stackConfig } from "../support/stack-config";
 
 type Props = Record<string, unknown>;
 
@@ -21,7 +22,7 @@ async function configure(extra: Record<string, string> = {}): Promise<void> {
     "openrouter:retryBaseDelayMs": "1",
     ...extra,
   };
-  await lifecycle.configure({ config: { get: (key: string) => values[key] } } as never);
+  await lifecycle.configure(stackConfig(values));
 }
 
 /** check as the engine does, then create with the checked inputs. */
@@ -521,7 +522,7 @@ describe("check and diff make no request", () => {
 
 describe("configuration", () => {
   it("names all three places a key can come from when none is set", async () => {
-    await lifecycle.configure({ config: { get: () => undefined } } as never);
+    await lifecycle.configure(stackConfig({}));
     const saved = { ...process.env };
     delete process.env.OPENROUTER_MANAGEMENT_KEY;
     delete process.env.OPENROUTER_API_KEY;

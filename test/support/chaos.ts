@@ -10,13 +10,13 @@
  */
 import { inspect } from "node:util";
 import fc from "fast-check";
-import type * as pulumi from "@pulumi/pulumi";
 import { isOpenRouterError } from "../../provider/core/errors";
 import type * as Lifecycle from "../../provider/members/lifecycle";
-import { toIdSet } from "../../provider/members/plan";
+import { toIdSet } from "../../provider/core/sets";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { DEFAULT_RANDOM_FAULT_KINDS } from "../../provider/testing/faults";
 import { EngineModel, type ModelState } from "./engine-model";
+import { stackConfig } from "./stack-config";
 
 /** The users the histories draw from: managed candidates, outsiders, protected admins. */
 export const POOL = Array.from({ length: 18 }, (_, i) => `user_${String(i).padStart(2, "0")}`);
@@ -432,10 +432,6 @@ async function configureLifecycle(lifecycle: typeof Lifecycle, emulator: Emulato
   await lifecycle.configure(stackConfig(config));
 }
 
-/** A `ConfigureRequest` over a plain map, as the plugin would hand over the stack config. */
-export function stackConfig(values: Record<string, string>): pulumi.dynamic.ConfigureRequest {
-  return { config: { get: (key: string) => values[key] } } as unknown as pulumi.dynamic.ConfigureRequest;
-}
 
 /** Figures summed over many histories. */
 export interface ChaosFigures {

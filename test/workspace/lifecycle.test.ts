@@ -7,17 +7,18 @@ import { homedir } from "node:os";
 import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as lifecycle from "../../provider/workspace/lifecycle";
-import { UNKNOWN } from "../../provider/members/plan";
+import { UNKNOWN } from "../../provider/core/unknowns";
 import { checkWorkspaceInputs, diffWorkspace, planPatch, sameValue } from "../../provider/workspace/inputs";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { WorkspaceProvider } from "../../provider/workspace/resource";
+import { stackConfig } from "../support/stack-config";
 
 type Props = Record<string, unknown>;
 
 let emulator: Emulator;
 
 async function configure(values: Record<string, string>): Promise<void> {
-  await lifecycle.configure({ config: { get: (key: string) => values[key] } } as never);
+  await lifecycle.configure(stackConfig(values));
 }
 
 function checked(news: Props): Props {
@@ -64,8 +65,8 @@ describe("check", () => {
 
   it("requires name and slug", () => {
     expect(failuresOf({})).toEqual([
-      { property: "name", reason: "name is required" },
-      { property: "slug", reason: "slug is required" },
+      { property: "name", reason: "name is required", at: [], problem: "is required" },
+      { property: "slug", reason: "slug is required", at: [], problem: "is required" },
     ]);
   });
 
@@ -86,7 +87,12 @@ describe("check", () => {
 
   it.each([0, 0.00009, 1.0001, -1])("refuses ioLoggingSamplingRate %p, naming the range", (rate) => {
     expect(failuresOf({ name: "x", slug: "x", ioLoggingSamplingRate: rate })).toEqual([
-      { property: "ioLoggingSamplingRate", reason: `ioLoggingSamplingRate must be from 0.0001 to 1, got ${rate}` },
+      {
+        property: "ioLoggingSamplingRate",
+        reason: `ioLoggingSamplingRate must be from 0.0001 to 1, got ${rate}`,
+        at: [],
+        problem: `must be from 0.0001 to 1, got ${rate}`,
+      },
     ]);
   });
 
@@ -98,12 +104,27 @@ describe("check", () => {
     const failures = failuresOf({ name: "x", slug: "x", DefaultTextModel: "openai/gpt-4o" });
     expect(failures).toHaveLength(1);
     expect(failures[0]?.property).toBe("DefaultTextModel");
-    expect(failures[0]?.reason).toContain('"DefaultTextModel" is not an input of Workspace. Did you mean "defaultTextModel"?');
+    expect(failures[0]?.reason).toContain('unknown input "DefaultTextModel": did you mean "defaultTextModel"?');
+  });
+
+  it("suggests the input a transposition of two letters misspells (one rule of closeness for every resource)", () => {
+    expect(failuresOf({ nmae: "x", slug: "x" }).map((f) => f.reason)).toContain(
+      'unknown input "nmae": did you mean "name"? (the inputs are ' +
+        "name, slug, description, defaultTextModel, defaultImageModel, defaultProviderSort, ioLoggingSamplingRate, " +
+        "ioLoggingApiKeyIds, isDataDiscountLoggingEnabled, isObservabilityBroadcastEnabled, isObservabilityIoLoggingEnabled, " +
+        "disabledServerTools)",
+    );
   });
 
   it("names the offending entry of a list", () => {
     expect(failuresOf({ name: "x", slug: "x", disabledServerTools: ["web_search", " "] })).toEqual([
-      { property: "disabledServerTools", reason: 'disabledServerTools[1] must not be blank, got the string " "' },
+      // The place inside the property is data too (`at`), so the members file names its line without reading the wording.
+      {
+        property: "disabledServerTools",
+        reason: 'disabledServerTools[1] must not be blank, got the string " "',
+        at: [1],
+        problem: 'must not be blank, got the string " "',
+      },
     ]);
     expect(failuresOf({ name: "x", slug: "x", ioLoggingApiKeyIds: [1, 1.5] })[0]?.reason).toContain("ioLoggingApiKeyIds[1]");
     expect(failuresOf({ name: "x", slug: "x", ioLoggingApiKeyIds: [3, 3] })[0]?.reason).toContain("must not list an API key id twice");
@@ -111,7 +132,12 @@ describe("check", () => {
 
   it("refuses mistyped values, naming the value", () => {
     expect(failuresOf({ name: "x", slug: "x", isDataDiscountLoggingEnabled: "yes" })).toEqual([
-      { property: "isDataDiscountLoggingEnabled", reason: 'isDataDiscountLoggingEnabled must be true or false, got the string "yes"' },
+      {
+        property: "isDataDiscountLoggingEnabled",
+        reason: 'isDataDiscountLoggingEnabled must be true or false, got the string "yes"',
+        at: [],
+        problem: 'must be true or false, got the string "yes"',
+      },
     ]);
     expect(failuresOf({ name: "\u202ex", slug: "x" })[0]?.reason).toContain("control or invisible characters");
   });

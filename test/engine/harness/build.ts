@@ -35,7 +35,7 @@ export async function ensureBuilt(): Promise<void> {
 }
 
 function isStale(): boolean {
-  const built = join(REPO_ROOT, "lib", "lifecycle.js");
+  const built = join(REPO_ROOT, "lib", "members", "lifecycle.js");
   if (!existsSync(built)) return true;
   return newestMtime(join(REPO_ROOT, "provider")) > statSync(built).mtimeMs;
 }

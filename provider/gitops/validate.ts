@@ -1,6 +1,6 @@
 /**
- * The members file: who belongs to which workspace, in one YAML document a pull request
- * edits. Read by the `gitops` example and by the repository's root stack.
+ * The members file's rules: who belongs to which workspace, in one document a pull request
+ * edits (read by the `gitops` example and by the repository's root stack).
  *
  * ```yaml
  * workspaces:
@@ -20,12 +20,11 @@
  * knows it, and the entry: `members.yaml:7: workspaces.platform.users[3]: "user_bob" is
  * listed twice (first at users[1])`.
  */
-import type * as pulumi from "@pulumi/pulumi";
-import type * as Yaml from "yaml";
-import { closestName, isUuid, quote, userIdProblem, workspaceIdProblem } from "../core/ids";
-import { Workspace, type WorkspaceArgs } from "../workspace/resource";
 import type * as WorkspaceInputs from "../workspace/inputs";
-import { WorkspaceMembers } from "../members/resource";
+import type { WorkspaceArgs } from "../workspace/resource";
+import { MembersFileError, type MembersFileProblem } from "../core/errors";
+import { isUuid, userIdProblem, workspaceIdProblem } from "../core/ids";
+import { describe, quote, unknownName } from "../core/messages";
 
 /** One workspace's members, as the file declares them. */
 export interface WorkspaceMembersEntry {
@@ -73,27 +72,6 @@ export interface MembersFile {
   workspaces: WorkspaceMembersEntry[];
 }
 
-/** One thing wrong with a members file. */
-export interface MembersFileProblem {
-  /** The entry, e.g. `workspaces.platform.users[3]`; empty for the document as a whole. */
-  path: string;
-  /** 1-based line in the file, when known. */
-  line?: number;
-  message: string;
-}
-
-/** Thrown when a members file cannot be read or is not valid; its message lists every problem. */
-export class MembersFileError extends Error {
-  override readonly name = "MembersFileError";
-  constructor(
-    /** The file name or config key the problems are in. */
-    readonly source: string,
-    readonly problems: readonly MembersFileProblem[],
-  ) {
-    super(problems.map((problem) => formatProblem(source, problem)).join("\n"));
-  }
-}
-
 /**
  * The keys a workspace entry may hold, each checked in `validateEntry`. A new key is one more
  * name here, one more check there, and one more field on {@link WorkspaceMembersEntry}.
@@ -103,171 +81,16 @@ const TOP_LEVEL_KEYS = ["workspaces"] as const;
 /** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
 const PROTECT_KEY = "protect";
 
-/** Where {@link loadMembersFromConfig} looks when `membersFile` is not set. */
-const DEFAULT_MEMBERS_FILE = "members.yaml";
-
-/** Reads and validates the members file at `path`; errors name `path` as given. */
-export function loadMembersFile(path: string): MembersFile {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- node builtin, loaded when used
-  const { readFileSync } = require("node:fs") as typeof import("node:fs");
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? error);
-    throw new MembersFileError(path, [{ path: "", message: `cannot read the members file: ${why}` }]);
-  }
-  return parseMembersFile(text, path);
-}
-
-/** Parses and validates the YAML text of a members file; `fileName` names it in errors. */
-export function parseMembersFile(text: string, fileName: string): MembersFile {
-  // Required here, not at the top: programs that never read a members file load no YAML parser.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded when used
-  const yaml = require("yaml") as typeof Yaml;
-  const lineCounter = new yaml.LineCounter();
-  const document = yaml.parseDocument(text, { lineCounter, prettyErrors: false });
-  if (document.errors.length > 0) {
-    throw new MembersFileError(
-      fileName,
-      document.errors.map((error) => ({
-        path: "",
-        line: lineCounter.linePos(error.pos[0]).line,
-        message: `not valid YAML: ${error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
-      })),
-    );
-  }
-  const lineOf = (segments: readonly (string | number)[]): number | undefined => {
-    const offset = nodeStart(yaml, document.contents, segments);
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
-  };
-  return validate(document.toJS({ maxAliasCount: 100 }), fileName, lineOf);
-}
-
-/**
- * Validates members given as plain data (the root stack's `workspaces` stack config, read
- * with `config.requireObject`) by the same rules as a file; `source` names it in errors.
- */
-export function validateMembers(value: unknown, source: string): MembersFile {
-  return validate(value, source, () => undefined);
-}
-
-/** The part of `pulumi.Config` that {@link loadMembersFromConfig} reads. */
-export interface MembersConfig {
-  /** The config namespace (the project's name for `new pulumi.Config()`), for errors. */
-  readonly name: string;
-  get(key: string): string | undefined;
-  getObject<T>(key: string): T | undefined;
-}
-
-/**
- * The members a stack declares in its config: inline under `workspaces` (an object, set
- * with `pulumi config set --path`), or in the YAML file named by `membersFile`, default
- * `members.yaml` in the working directory (the project's directory under the Pulumi CLI).
- */
-export function loadMembersFromConfig(config: MembersConfig): MembersFile {
-  const inline = config.getObject<unknown>("workspaces");
-  const membersFile = config.get("membersFile");
-  if (inline !== undefined && membersFile !== undefined) {
-    throw new MembersFileError(`stack config ${config.name}`, [
-      { path: "", message: '"workspaces" and "membersFile" are both set; keep one' },
-    ]);
-  }
-  if (inline !== undefined) {
-    return validateMembers({ workspaces: inline }, `stack config ${config.name}`);
-  }
-  if (membersFile === undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- node builtin, loaded when used
-    const { existsSync } = require("node:fs") as typeof import("node:fs");
-    if (!existsSync(DEFAULT_MEMBERS_FILE)) {
-      throw new MembersFileError(DEFAULT_MEMBERS_FILE, [
-        {
-          path: "",
-          message:
-            `no such file in ${process.cwd()}; set "${config.name}:membersFile" to the members file's path, ` +
-            `or declare the members inline in "${config.name}:workspaces"`,
-        },
-      ]);
-    }
-  }
-  return loadMembersFile(membersFile ?? DEFAULT_MEMBERS_FILE);
-}
-
-/** How {@link declareWorkspaces} and {@link declareMembers} create the resources. */
-export interface DeclareMembersOptions {
-  /**
-   * The workspace each entry's `WorkspaceMembers` points at, for entries without a
-   * `workspace:` block; defaults to the entry's `workspaceId`. An entry with the block always
-   * points at the workspace it creates.
-   */
-  workspaceIdFor?: (entry: WorkspaceMembersEntry) => pulumi.Input<string>;
-  /**
-   * Options for every resource (a provider-wide `protect`, a parent component, ...). A
-   * block's `protect: true` protects its `Workspace` whatever these say.
-   */
-  resourceOptions?: pulumi.CustomResourceOptions;
-}
-
-/** The resources {@link declareWorkspaces} declared, by entry key. */
-export interface DeclaredWorkspaces {
-  /** One per entry with a `workspace:` block. */
-  workspaces: Record<string, Workspace>;
-  /** One per entry. */
-  members: Record<string, WorkspaceMembers>;
-}
-
-/**
- * Declares what the file says: a {@link Workspace} for each entry with a `workspace:` block,
- * and one {@link WorkspaceMembers} per entry, all named by the entry's key. The members of a
- * created workspace take its `id` as their `workspaceId`, so they depend on it: created after
- * it, deleted before it, and previewed while its id is still unknown.
- */
-export function declareWorkspaces(file: MembersFile, options: DeclareMembersOptions = {}): DeclaredWorkspaces {
-  const declared: DeclaredWorkspaces = { workspaces: {}, members: {} };
-  for (const entry of file.workspaces) {
-    let workspaceId: pulumi.Input<string>;
-    if (entry.workspace) {
-      const workspace = new Workspace(entry.key, entry.workspace.args, {
-        ...options.resourceOptions,
-        protect: entry.workspace.protect || options.resourceOptions?.protect,
-      });
-      declared.workspaces[entry.key] = workspace;
-      workspaceId = workspace.id;
-    } else {
-      workspaceId = options.workspaceIdFor?.(entry) ?? entry.workspaceId;
-    }
-    declared.members[entry.key] = new WorkspaceMembers(
-      entry.key,
-      {
-        workspaceId,
-        userIds: entry.userIds,
-        exclusive: entry.exclusive,
-        protectedUserIds: entry.protectedUserIds.length > 0 ? entry.protectedUserIds : undefined,
-        maxRemovals: entry.maxRemovals,
-      },
-      options.resourceOptions,
-    );
-  }
-  return declared;
-}
-
-/**
- * {@link declareWorkspaces}, returning the `WorkspaceMembers` by key (for stack outputs). The
- * workspaces of entries with a `workspace:` block are declared too.
- */
-export function declareMembers(
-  file: MembersFile,
-  options: DeclareMembersOptions = {},
-): Record<string, WorkspaceMembers> {
-  return declareWorkspaces(file, options).members;
-}
-
-type Segments = readonly (string | number)[];
+/** Where an entry sits: keys and list indices from the top of the document. */
+export type Segments = readonly (string | number)[];
 /** Records one problem at `segments`. */
 type Report = (segments: Segments, message: string) => void;
 
-function validate(value: unknown, source: string, lineOf: (segments: Segments) => number | undefined): MembersFile {
+/**
+ * Validates a members file's data; every problem found is reported at once, each with its
+ * line when `lineOf` knows it.
+ */
+export function validate(value: unknown, source: string, lineOf: (segments: Segments) => number | undefined): MembersFile {
   const problems: MembersFileProblem[] = [];
   const report: Report = (segments, message) => {
     problems.push({ path: formatPath(segments), line: lineOf(segments), message });
@@ -421,7 +244,7 @@ function validateWorkspaceBlock(key: string, raw: unknown, at: Segments, report:
       // The key is the slug: report the key, keeping "slug" in the message to say why.
       report(at.slice(0, -1), failure.reason);
     } else {
-      reportAtField(at, failure.property, failure.reason, report);
+      report([...at, failure.property, ...(failure.at ?? [])], failure.problem ?? failure.reason);
     }
   }
   if (typeof inputs.slug === "string" && isUuid(inputs.slug)) {
@@ -442,20 +265,6 @@ function validateWorkspaceBlock(key: string, raw: unknown, at: Segments, report:
     }
   }
   return valid ? { args: inputs as unknown as WorkspaceArgs, protect } : undefined;
-}
-
-/**
- * Reports a `Workspace` check failure at its field. Its reason starts with the field and any
- * list index (`disabledServerTools[1] must not be blank, ...`); those go into the path.
- */
-function reportAtField(at: Segments, field: string, reason: string, report: Report): void {
-  const match = /^(\w+)((?:\[\d+\])*) (.+)$/s.exec(reason);
-  if (!match || match[1] !== field) {
-    report([...at, field], reason);
-    return;
-  }
-  const indices = [...match[2]!.matchAll(/\[(\d+)\]/g)].map((index) => Number(index[1]));
-  report([...at, field, ...indices], match[3]!);
 }
 
 function validateIdList(
@@ -494,38 +303,7 @@ function validateIdList(
 }
 
 function unknownKey(key: string, known: readonly string[]): string {
-  // Within two edits: "workspaces" is "workspace" mistyped, not "workspaceId".
-  const near = closestName(key, known, () => 2);
-  const suggestion = near ? `did you mean "${near}"? ` : "";
-  return `unknown key ${quote(key)} (${suggestion}allowed: ${known.join(", ")})`;
-}
-
-/**
- * The offset where the entry at `segments` starts: a mapping entry's key (its value may
- * begin lines later), a sequence's item.
- */
-function nodeStart(yaml: typeof Yaml, node: unknown, segments: Segments): number | undefined {
-  let current = node;
-  let start: number | undefined;
-  for (const segment of segments) {
-    if (yaml.isMap(current)) {
-      const pair = current.items.find((item) => yaml.isScalar(item.key) && String(item.key.value) === String(segment));
-      if (!pair) return start;
-      start = (pair.key as Yaml.Scalar).range?.[0] ?? start;
-      current = pair.value;
-    } else if (yaml.isSeq(current) && typeof segment === "number") {
-      current = current.items[segment];
-      start = yaml.isNode(current) ? (current.range?.[0] ?? start) : start;
-    } else {
-      return start;
-    }
-  }
-  return start;
-}
-
-function formatProblem(source: string, problem: MembersFileProblem): string {
-  const where = problem.line === undefined ? source : `${source}:${problem.line}`;
-  return problem.path === "" ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+  return unknownName("key", key, known);
 }
 
 function formatPath(segments: Segments): string {
@@ -541,12 +319,3 @@ function formatPath(segments: Segments): string {
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (value === null) return "null (an empty value)";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a mapping";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
