@@ -17,13 +17,16 @@ export const ROUTES = [
 /** One of {@link ROUTES}. */
 export type RouteName = (typeof ROUTES)[number];
 
-/** Where a request goes: a route (with its decoded workspace id), or why none. */
+/** The decoded path parameters of a matched route: `:id` (a workspace or guardrail), `:interval`. */
+export type RouteParams = Partial<Record<"id" | "interval", string>>;
+
+/** Where a request goes: a route (with its decoded path parameters), or why none. */
 export type RouteMatch =
-  | { kind: "route"; route: RouteName; workspaceId?: string }
+  | { kind: "route"; route: RouteName; params: RouteParams }
   | { kind: "method-not-allowed"; allow: string[] }
   | { kind: "not-found" };
 
-/** The routes' paths after the base path, as segment patterns (`:id` is the workspace). */
+/** The routes' paths after the base path, as segment patterns (`:name` is a parameter). */
 const PATTERNS: ReadonlyArray<{ pattern: string; methods: Partial<Record<string, RouteName>> }> = [
   { pattern: "workspaces", methods: { GET: "GET /workspaces", POST: "POST /workspaces" } },
   {
@@ -36,9 +39,10 @@ const PATTERNS: ReadonlyArray<{ pattern: string; methods: Partial<Record<string,
 ];
 
 /**
- * Matches a raw request path (no query). The path is split on `/` before the workspace
+ * Matches a raw request path (no query). The path is split on `/` before each parameter
  * segment is percent-decoded once, so an id such as `..%2Fkeys` stays one segment and is
- * simply a workspace that does not exist; dot segments are never resolved.
+ * simply a workspace (or guardrail, or interval) that does not exist; dot segments are
+ * never resolved.
  */
 export function matchRoute(method: string, rawPath: string, basePath: string): RouteMatch {
   if (!rawPath.startsWith(`${basePath}/`)) return { kind: "not-found" };
@@ -46,17 +50,18 @@ export function matchRoute(method: string, rawPath: string, basePath: string): R
   for (const { pattern, methods } of PATTERNS) {
     const parts = pattern.split("/");
     if (parts.length !== segments.length) continue;
-    let workspaceId: string | undefined;
+    const params: Record<string, string> = {};
     const fits = parts.every((part, i) => {
       const segment = segments[i] as string;
-      if (part !== ":id") return part === segment;
-      workspaceId = decodeSegment(segment);
-      return workspaceId !== undefined;
+      if (!part.startsWith(":")) return part === segment;
+      const decoded = decodeSegment(segment);
+      if (decoded !== undefined) params[part.slice(1)] = decoded;
+      return decoded !== undefined;
     });
     if (!fits) continue;
     const route = methods[method];
     if (!route) return { kind: "method-not-allowed", allow: Object.keys(methods) };
-    return { kind: "route", route, ...(workspaceId === undefined ? {} : { workspaceId }) };
+    return { kind: "route", route, params };
   }
   return { kind: "not-found" };
 }
@@ -88,11 +93,12 @@ export interface RouteSettings {
 export function answerRoute(
   org: Organization,
   route: RouteName,
-  workspaceId: string,
+  params: RouteParams,
   query: URLSearchParams,
   bodyText: string,
   settings: RouteSettings,
 ): RouteAnswer {
+  const workspaceId = params.id ?? "";
   const page = () => {
     const { offset, limit } = parsePage(query);
     return { offset, limit: Math.min(limit, settings.pageSizeCap ?? limit) };

@@ -172,7 +172,7 @@ function answerRequest(
     if (match.kind === "method-not-allowed") {
       return { ...refusal(new EmulatorHttpError(405, "Method Not Allowed")), headers: { allow: match.allow.join(", ") } };
     }
-    return answerRoute(context.org, match.route, match.workspaceId ?? "", query, bodyText, context.routeSettings());
+    return answerRoute(context.org, match.route, match.params, query, bodyText, context.routeSettings());
   } catch (error) {
     if (error instanceof EmulatorHttpError) return refusal(error);
     throw error;

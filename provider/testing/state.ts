@@ -1,5 +1,6 @@
 import { EmulatorHttpError } from "./http-error";
 import type { RandomSource } from "./random";
+import { SortedIdMap, type Page } from "./sorted-map";
 
 /** A workspace as the emulator sends it (OpenRouter's wire shape, snake_case). */
 export interface WireWorkspace {
@@ -72,26 +73,16 @@ export interface OrgUser {
 /** How a bulk add treats users who are not organization members. */
 export type NonOrgUsersMode = "reject" | "leave-out";
 
-/** One page of a list route. */
-export interface Page<T> {
-  data: T[];
-  total_count: number;
-}
-
 /** The slug rule of `POST /workspaces`. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 interface WorkspaceRecord {
   data: WireWorkspace;
   isDefault: boolean;
-  members: Map<string, WireMember>;
-  /** Member user ids in page order; rebuilt lazily after a change, so paging 10,000 members sorts once. */
-  sortedUserIds: string[] | undefined;
+  members: SortedIdMap<WireMember>;
   /** Active API keys per user in this workspace. */
   apiKeyCounts: Map<string, number>;
 }
-
-const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const workspaceNotFound = () => new EmulatorHttpError(404, "Workspace not found");
 
@@ -157,10 +148,7 @@ export class Organization {
   }
 
   listMembers(idOrSlug: string, offset: number, limit: number): Page<WireMember> {
-    const record = this.requireWorkspace(idOrSlug);
-    const ids = this.sortedMemberIds(record);
-    const data = ids.slice(offset, offset + limit).map((id) => record.members.get(id) as WireMember);
-    return { data, total_count: ids.length };
+    return this.requireWorkspace(idOrSlug).members.page(offset, limit, (member) => member);
   }
 
   /**
@@ -219,7 +207,6 @@ export class Organization {
       );
     }
     for (const id of present) record.members.delete(id);
-    if (present.length > 0) record.sortedUserIds = undefined;
     return { removed_count: present.length };
   }
 
@@ -278,7 +265,6 @@ export class Organization {
   removeMembersByHand(idOrSlug: string, userIds: Iterable<string>): void {
     const record = this.workspaceByHand(idOrSlug);
     for (const userId of userIds) record.members.delete(userId);
-    record.sortedUserIds = undefined;
   }
 
   setMemberRole(idOrSlug: string, userId: string, role: string): void {
@@ -307,7 +293,7 @@ export class Organization {
   }
 
   memberIds(idOrSlug: string): string[] {
-    return [...this.sortedMemberIds(this.workspaceByHand(idOrSlug))];
+    return [...this.workspaceByHand(idOrSlug).members.sortedIds()];
   }
 
   member(idOrSlug: string, userId: string): WireMember | undefined {
@@ -343,8 +329,7 @@ export class Organization {
     const record: WorkspaceRecord = {
       data,
       isDefault,
-      members: new Map(),
-      sortedUserIds: undefined,
+      members: new SortedIdMap(),
       apiKeyCounts: new Map(),
     };
     this.workspaces.set(id, record);
@@ -368,14 +353,8 @@ export class Organization {
           role,
           created_at: createdAt,
         };
-    if (!existing) record.sortedUserIds = undefined;
     record.members.set(userId, member);
     return member;
-  }
-
-  private sortedMemberIds(record: WorkspaceRecord): string[] {
-    record.sortedUserIds ??= [...record.members.keys()].sort(compareIds);
-    return record.sortedUserIds;
   }
 
   private lookup(idOrSlug: string): WorkspaceRecord | undefined {
