@@ -1,4 +1,5 @@
-import type { Emulator, OrgUserSeed } from "./emulator";
+import type { OrgUserSeed } from "./admin";
+import type { Emulator } from "./emulator";
 
 /** The slug of the demo organization's main workspace. */
 export const DEMO_WORKSPACE_SLUG = "demo-platform";

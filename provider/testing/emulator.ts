@@ -74,15 +74,13 @@
  * they bypass the service's rules (default workspace, SCIM, API keys, org membership) and
  * throw a plain `Error` for a workspace that does not exist.
  */
+import { adminSurface, type AdminSurface, type OrgUserSeed } from "./admin";
 import { FaultPlan, type RandomFaults, type RateLimit, type ScriptedFault } from "./faults";
 import { createRandom } from "./random";
 import { RequestLog } from "./request-log";
 import type { RouteSettings } from "./routes";
 import { BASE_PATH, listen } from "./server";
-import { Organization, type NonOrgUsersMode, type OrgUser, type WireMember, type WireWorkspace, type WorkspaceByHand } from "./state";
-
-/** An organization user to seed: just the id (role `member`, not SCIM) or the details. */
-export type OrgUserSeed = string | { id: string; role?: string; scim?: boolean };
+import { Organization, type NonOrgUsersMode, type WorkspaceByHand } from "./state";
 
 /** A workspace to create at start, optionally with members (added with their org role). */
 export type WorkspaceSeed = WorkspaceByHand & { members?: string[] };
@@ -118,7 +116,7 @@ export interface EmulatorOptions extends Omit<RuntimeSettings, "randomFaults" | 
 export type FaultControl = Pick<FaultPlan, "add" | "clear" | "remaining">;
 
 /** A running emulator: where it is, how to reach it, its log, and its admin surface. */
-export interface Emulator {
+export interface Emulator extends AdminSurface {
   /** Base URL ending in `/api/v1`, e.g. `http://127.0.0.1:41234/api/v1`. */
   readonly url: string;
   readonly host: string;
@@ -136,49 +134,24 @@ export interface Emulator {
   /** Changes runtime settings; keys left out keep their value, `null` turns a setting off. */
   configure(settings: RuntimeSettings): void;
 
-  /** Adds users to the organization (and its default workspace), or updates their role and SCIM flag. */
-  addUsers(users: OrgUserSeed[]): void;
-  /** An organization user, or `undefined`. */
-  user(userId: string): OrgUser | undefined;
-  /** Changes a user's org role; the next bulk add of that user updates their membership. */
-  setUserRole(userId: string, role: string): void;
-  /** Creates a workspace by hand (`name` defaults to the slug, `id` to a generated UUID). */
-  createWorkspace(fields: WorkspaceByHand): WireWorkspace;
-  /** Deletes a workspace by hand, the default one included. */
-  deleteWorkspace(idOrSlug: string): void;
-  /** The workspace by UUID or slug, or `undefined`. */
-  workspace(idOrSlug: string): WireWorkspace | undefined;
-  /** Adds members by hand with `role`, default their org role (or `member` for non-org users). */
-  addMembers(idOrSlug: string, userIds: Iterable<string>, role?: string): void;
-  /** Removes members by hand; non-members are ignored. */
-  removeMembers(idOrSlug: string, userIds: Iterable<string>): void;
-  /** Changes one member's workspace role by hand. */
-  setMemberRole(idOrSlug: string, userId: string, role: string): void;
-  /** Gives `userId` an active API key in the workspace (blocks their removal); returns its id. */
-  giveApiKey(idOrSlug: string, userId: string): string;
-  /** Deletes every API key `userId` has in the workspace. */
-  revokeApiKeys(idOrSlug: string, userId: string): void;
-  /** The workspace's member user ids, sorted. */
-  memberIds(idOrSlug: string): string[];
-  /** One membership, or `undefined`. */
-  member(idOrSlug: string, userId: string): WireMember | undefined;
-
   /** Stops listening, cancels stalled requests and closes keep-alive sockets. Idempotent. */
   close(): Promise<void>;
 }
 
 /** Starts an emulator on `127.0.0.1`, port 0 unless told otherwise. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
-  const keySource = createRandom(options.seed === undefined ? undefined : `${options.seed}:keys`);
+  const stream = (name: string) => createRandom(options.seed === undefined ? undefined : `${options.seed}:${name}`);
+  const keySource = stream("keys");
   const managementKey = options.managementKey ?? `sk-or-v1-${keySource.hex(64)}`;
   const inferenceKey = options.inferenceKey ?? `sk-or-v1-${keySource.hex(64)}`;
   if (managementKey === inferenceKey) throw new Error("managementKey and inferenceKey must differ");
 
-  const org = new Organization(
-    createRandom(options.seed === undefined ? undefined : `${options.seed}:ids`),
-    options.now ?? (() => new Date()),
-    options.nonOrgUsers ?? "reject",
-  );
+  const org = new Organization({
+    random: stream("ids"),
+    people: stream("people"),
+    now: options.now ?? (() => new Date()),
+    nonOrgUsers: options.nonOrgUsers ?? "reject",
+  });
   org.addUsers(options.users ?? []);
   for (const { members, ...fields } of options.workspaces ?? []) {
     const workspace = org.createWorkspaceByHand(fields);
@@ -241,19 +214,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       remaining: () => faults.remaining(),
     },
     configure,
-    addUsers: (users) => org.addUsers(users),
-    user: (userId) => org.user(userId),
-    setUserRole: (userId, role) => org.setUserRole(userId, role),
-    createWorkspace: (fields) => org.createWorkspaceByHand(fields),
-    deleteWorkspace: (idOrSlug) => org.deleteWorkspaceByHand(idOrSlug),
-    workspace: (idOrSlug) => org.findWorkspace(idOrSlug),
-    addMembers: (idOrSlug, userIds, role) => org.addMembersByHand(idOrSlug, userIds, role),
-    removeMembers: (idOrSlug, userIds) => org.removeMembersByHand(idOrSlug, userIds),
-    setMemberRole: (idOrSlug, userId, role) => org.setMemberRole(idOrSlug, userId, role),
-    giveApiKey: (idOrSlug, userId) => org.giveApiKey(idOrSlug, userId),
-    revokeApiKeys: (idOrSlug, userId) => org.revokeApiKeys(idOrSlug, userId),
-    memberIds: (idOrSlug) => org.memberIds(idOrSlug),
-    member: (idOrSlug, userId) => org.member(idOrSlug, userId),
+    ...adminSurface(org),
     close: () => (closing ??= server.close()),
   };
 }

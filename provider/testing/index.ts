@@ -7,7 +7,8 @@
  * @packageDocumentation
  */
 export { startEmulator } from "./emulator";
-export type { Emulator, EmulatorOptions, FaultControl, OrgUserSeed, RuntimeSettings, WorkspaceSeed } from "./emulator";
+export type { Emulator, EmulatorOptions, FaultControl, RuntimeSettings, WorkspaceSeed } from "./emulator";
+export type { AdminSurface, OrgUserSeed } from "./admin";
 export { DEFAULT_RANDOM_FAULT_KINDS } from "./faults";
 export type { MalformedBody, RandomFaultKind, RandomFaults, RateLimit, ScriptedFault } from "./faults";
 export { RequestLog } from "./request-log";
@@ -16,5 +17,6 @@ export { ROUTES } from "./routes";
 export type { RouteName } from "./routes";
 export { BASE_PATH } from "./server";
 export { DEMO_USERS, DEMO_WORKSPACE_SLUG, seedDemoOrganization } from "./demo";
-export type { NonOrgUsersMode, OrgUser, WireMember, WireWorkspace, WorkspaceByHand, WorkspaceSettings } from "./state";
+export type { OrgUser, OrgUserFields, WireOrgMember } from "./directory";
+export type { NonOrgUsersMode, WireMember, WireWorkspace, WorkspaceByHand, WorkspaceSettings } from "./state";
 export type { WireErrorBody } from "./http-error";

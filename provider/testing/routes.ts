@@ -12,6 +12,7 @@ export const ROUTES = [
   "GET /workspaces/:id/members",
   "POST /workspaces/:id/members/add",
   "POST /workspaces/:id/members/remove",
+  "GET /organization/members",
 ] as const;
 
 /** One of {@link ROUTES}. */
@@ -36,6 +37,7 @@ const PATTERNS: ReadonlyArray<{ pattern: string; methods: Partial<Record<string,
   { pattern: "workspaces/:id/members", methods: { GET: "GET /workspaces/:id/members" } },
   { pattern: "workspaces/:id/members/add", methods: { POST: "POST /workspaces/:id/members/add" } },
   { pattern: "workspaces/:id/members/remove", methods: { POST: "POST /workspaces/:id/members/remove" } },
+  { pattern: "organization/members", methods: { GET: "GET /organization/members" } },
 ];
 
 /**
@@ -131,6 +133,10 @@ export function answerRoute(
         status: 200,
         body: org.removeMembers(workspaceId, parseUserIds(parseJsonBody(bodyText), settings.maxUserIdsPerRequest)),
       };
+    case "GET /organization/members": {
+      const { offset, limit } = page();
+      return { status: 200, body: org.listOrganizationMembers(offset, limit) };
+    }
     default: {
       const unreachable: never = route;
       throw new EmulatorHttpError(500, `Unhandled route ${String(unreachable)}`);

@@ -1,4 +1,5 @@
 import { EmulatorHttpError } from "./http-error";
+import { Directory, type OrgUser, type OrgUserFields, type WireOrgMember } from "./directory";
 import type { RandomSource } from "./random";
 import { SortedIdMap, type Page } from "./sorted-map";
 
@@ -60,18 +61,18 @@ export type WorkspacePatch = Partial<WorkspaceCreateFields>;
 /** What the admin surface creates a workspace from: the slug, optionally a fixed id and name. */
 export type WorkspaceByHand = { slug: string; name?: string; id?: string } & WorkspaceSettings;
 
-/** A member of the organization. */
-export interface OrgUser {
-  /** The user's id, e.g. `user_alice`. */
-  id: string;
-  /** Organization role (`"admin"`, `"member"`, or any other string); bulk add copies it. */
-  role: string;
-  /** Managed by the identity provider: the service refuses to remove such a member. */
-  scim: boolean;
-}
-
 /** How a bulk add treats users who are not organization members. */
 export type NonOrgUsersMode = "reject" | "leave-out";
+
+/** What an {@link Organization} is built from. */
+export interface OrganizationSetup {
+  /** Generated UUIDs. */
+  random: RandomSource;
+  /** Derived user names, apart from `random` so adding users never shifts the ids generated after. */
+  people: RandomSource;
+  now: () => Date;
+  nonOrgUsers: NonOrgUsersMode;
+}
 
 /** The slug rule of `POST /workspaces`. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -96,21 +97,27 @@ export class Organization {
   /** How a bulk add treats users outside the organization; changeable at runtime. */
   nonOrgUsers: NonOrgUsersMode;
   readonly defaultWorkspaceId: string;
-  private readonly users = new Map<string, OrgUser>();
+  private readonly directory: Directory;
+  private readonly random: RandomSource;
+  private readonly now: () => Date;
   private readonly workspaces = new Map<string, WorkspaceRecord>();
   private readonly idBySlug = new Map<string, string>();
   private apiKeySerial = 0;
 
-  constructor(
-    private readonly random: RandomSource,
-    private readonly now: () => Date,
-    nonOrgUsers: NonOrgUsersMode,
-  ) {
-    this.nonOrgUsers = nonOrgUsers;
+  constructor(setup: OrganizationSetup) {
+    this.random = setup.random;
+    this.now = setup.now;
+    this.nonOrgUsers = setup.nonOrgUsers;
+    this.directory = new Directory(setup.people);
     this.defaultWorkspaceId = this.insertWorkspace({ name: "Default Workspace", slug: "default" }, true).data.id;
   }
 
   // ---- routes ------------------------------------------------------------------------
+
+  /** `GET /organization/members`: every organization user, in id order. */
+  listOrganizationMembers(offset: number, limit: number): Page<WireOrgMember> {
+    return this.directory.list(offset, limit);
+  }
 
   listWorkspaces(offset: number, limit: number): Page<WireWorkspace> {
     const all = [...this.workspaces.values()];
@@ -160,7 +167,7 @@ export class Organization {
     const record = this.requireWorkspace(idOrSlug);
     if (record.isDefault) throw new EmulatorHttpError(403, "Cannot modify members of the default workspace");
     const wanted = [...new Set(userIds)];
-    const outsiders = wanted.filter((id) => !this.users.has(id));
+    const outsiders = wanted.filter((id) => !this.directory.has(id));
     if (outsiders.length > 0 && this.nonOrgUsers === "reject") {
       throw new EmulatorHttpError(400, "Some users are not members of the organization", { user_ids: outsiders });
     }
@@ -169,7 +176,7 @@ export class Organization {
     // One bulk add is one moment: its memberships share their creation time.
     const createdAt = this.now().toISOString();
     for (const userId of wanted) {
-      const user = this.users.get(userId);
+      const user = this.directory.get(userId);
       if (!user) continue;
       const existing = record.members.get(userId);
       if (existing && existing.role === user.role) {
@@ -190,7 +197,7 @@ export class Organization {
     const record = this.requireWorkspace(idOrSlug);
     if (record.isDefault) throw new EmulatorHttpError(403, "Cannot modify members of the default workspace");
     const present = [...new Set(userIds)].filter((id) => record.members.has(id));
-    const scimManaged = present.filter((id) => this.users.get(id)?.scim === true);
+    const scimManaged = present.filter((id) => this.directory.get(id)?.scim === true);
     if (scimManaged.length > 0) {
       throw new EmulatorHttpError(
         403,
@@ -212,32 +219,36 @@ export class Organization {
 
   // ---- out of band: the organization's setup and changes made by hand ----------------
 
-  /** Adds users to the organization (and so to the default workspace), or updates them. */
-  addUsers(users: Iterable<string | { id: string; role?: string; scim?: boolean }>): void {
+  /** Adds users to the organization (and so to the default workspace), or updates them (see {@link OrgUserFields}). */
+  addUsers(users: Iterable<string | OrgUserFields>): OrgUser[] {
     const defaultWorkspace = this.workspaces.get(this.defaultWorkspaceId) as WorkspaceRecord;
-    for (const entry of users) {
-      const seed = typeof entry === "string" ? { id: entry } : entry;
-      if (typeof seed.id !== "string" || seed.id.trim() === "") {
-        throw new Error(`Organization user id must be a non-empty string, got ${JSON.stringify(seed.id)}`);
-      }
-      const user: OrgUser = { id: seed.id, role: seed.role ?? "member", scim: seed.scim ?? false };
-      this.users.set(user.id, user);
+    return [...users].map((entry) => {
+      const user = this.directory.put(typeof entry === "string" ? { id: entry } : entry);
       const membership = defaultWorkspace.members.get(user.id);
       if (membership?.role !== user.role) this.putMember(defaultWorkspace, user.id, user.role, this.now().toISOString());
-    }
+      return { ...user };
+    });
   }
 
   /** The organization user `userId`, if there is one. */
   user(userId: string): OrgUser | undefined {
-    const user = this.users.get(userId);
-    return user && { ...user };
+    return this.directory.get(userId);
+  }
+
+  /** The organization user with this email (compared case-insensitively), if there is one. */
+  userByEmail(email: string): OrgUser | undefined {
+    return this.directory.byEmail(email);
+  }
+
+  /** Every organization user, in id order. */
+  users(): OrgUser[] {
+    return this.directory.all();
   }
 
   /** Changes a user's org role (their default-workspace membership follows; others do not). */
   setUserRole(userId: string, role: string): void {
-    const user = this.users.get(userId);
-    if (!user) throw new Error(`No organization user "${userId}"`);
-    this.addUsers([{ ...user, role }]);
+    if (!this.directory.has(userId)) throw new Error(`No organization user "${userId}"`);
+    this.addUsers([{ id: userId, role }]);
   }
 
   /** Creates a workspace as the dashboard would; `name` defaults to the slug, `id` to a generated UUID. */
@@ -257,7 +268,7 @@ export class Organization {
     const record = this.workspaceByHand(idOrSlug);
     const createdAt = this.now().toISOString();
     for (const userId of userIds) {
-      this.putMember(record, userId, role ?? this.users.get(userId)?.role ?? "member", createdAt);
+      this.putMember(record, userId, role ?? this.directory.get(userId)?.role ?? "member", createdAt);
     }
   }
 

@@ -1,0 +1,64 @@
+import type { OrgUser, OrgUserFields } from "./directory";
+import type { Organization, WireMember, WireWorkspace, WorkspaceByHand } from "./state";
+
+/** An organization user to seed: just the id (role `member`, not SCIM, email and names derived) or the details. */
+export type OrgUserSeed = string | OrgUserFields;
+
+/**
+ * The emulator's admin surface: changes made by hand in the dashboard, and reads of the
+ * state, in-process with no HTTP and no faults. They bypass the service's rules and throw
+ * a plain `Error` for a workspace that does not exist.
+ */
+export interface AdminSurface {
+  /** Adds users to the organization (and its default workspace), or updates them; returns them as stored. */
+  addUsers(users: OrgUserSeed[]): OrgUser[];
+  /** An organization user, or `undefined`. */
+  user(userId: string): OrgUser | undefined;
+  /** The organization user with this email (any case), or `undefined`. */
+  userByEmail(email: string): OrgUser | undefined;
+  /** Every organization user, in id order. */
+  users(): OrgUser[];
+  /** Changes a user's org role; the next bulk add of that user updates their membership. */
+  setUserRole(userId: string, role: string): void;
+  /** Creates a workspace by hand (`name` defaults to the slug, `id` to a generated UUID). */
+  createWorkspace(fields: WorkspaceByHand): WireWorkspace;
+  /** Deletes a workspace by hand, the default one included. */
+  deleteWorkspace(idOrSlug: string): void;
+  /** The workspace by UUID or slug, or `undefined`. */
+  workspace(idOrSlug: string): WireWorkspace | undefined;
+  /** Adds members by hand with `role`, default their org role (or `member` for non-org users). */
+  addMembers(idOrSlug: string, userIds: Iterable<string>, role?: string): void;
+  /** Removes members by hand; non-members are ignored. */
+  removeMembers(idOrSlug: string, userIds: Iterable<string>): void;
+  /** Changes one member's workspace role by hand. */
+  setMemberRole(idOrSlug: string, userId: string, role: string): void;
+  /** Gives `userId` an active API key in the workspace (blocks their removal); returns its id. */
+  giveApiKey(idOrSlug: string, userId: string): string;
+  /** Deletes every API key `userId` has in the workspace. */
+  revokeApiKeys(idOrSlug: string, userId: string): void;
+  /** The workspace's member user ids, sorted. */
+  memberIds(idOrSlug: string): string[];
+  /** One membership, or `undefined`. */
+  member(idOrSlug: string, userId: string): WireMember | undefined;
+}
+
+/** The admin surface over `org`. */
+export function adminSurface(org: Organization): AdminSurface {
+  return {
+    addUsers: (users) => org.addUsers(users),
+    user: (userId) => org.user(userId),
+    userByEmail: (email) => org.userByEmail(email),
+    users: () => org.users(),
+    setUserRole: (userId, role) => org.setUserRole(userId, role),
+    createWorkspace: (fields) => org.createWorkspaceByHand(fields),
+    deleteWorkspace: (idOrSlug) => org.deleteWorkspaceByHand(idOrSlug),
+    workspace: (idOrSlug) => org.findWorkspace(idOrSlug),
+    addMembers: (idOrSlug, userIds, role) => org.addMembersByHand(idOrSlug, userIds, role),
+    removeMembers: (idOrSlug, userIds) => org.removeMembersByHand(idOrSlug, userIds),
+    setMemberRole: (idOrSlug, userId, role) => org.setMemberRole(idOrSlug, userId, role),
+    giveApiKey: (idOrSlug, userId) => org.giveApiKey(idOrSlug, userId),
+    revokeApiKeys: (idOrSlug, userId) => org.revokeApiKeys(idOrSlug, userId),
+    memberIds: (idOrSlug) => org.memberIds(idOrSlug),
+    member: (idOrSlug, userId) => org.member(idOrSlug, userId),
+  };
+}
