@@ -1,3 +1,4 @@
+import type { BudgetInterval, WireBudget } from "./budgets";
 import type { OrgUser, OrgUserFields } from "./directory";
 import type { Organization, WireMember, WireWorkspace, WorkspaceByHand } from "./state";
 
@@ -40,6 +41,20 @@ export interface AdminSurface {
   memberIds(idOrSlug: string): string[];
   /** One membership, or `undefined`. */
   member(idOrSlug: string, userId: string): WireMember | undefined;
+
+  /**
+   * Creates or updates a budget by hand, bypassing the ordering rule (so a test can build a
+   * state the API would refuse); `limitUsd` must still be above 0.
+   */
+  setBudget(idOrSlug: string, interval: BudgetInterval, limitUsd: number): WireBudget;
+  /** Deletes a budget by hand; none is fine. */
+  deleteBudget(idOrSlug: string, interval: BudgetInterval): void;
+  /** The workspace's budgets, narrowest interval first. */
+  budgets(idOrSlug: string): WireBudget[];
+  /** One budget, or `undefined`. */
+  budget(idOrSlug: string, interval: BudgetInterval): WireBudget | undefined;
+  /** Sets the workspace-wide `include_byok_in_budgets` flag by hand. */
+  setIncludeByokInBudgets(idOrSlug: string, include: boolean): void;
 }
 
 /** The admin surface over `org`. */
@@ -60,5 +75,10 @@ export function adminSurface(org: Organization): AdminSurface {
     revokeApiKeys: (idOrSlug, userId) => org.revokeApiKeys(idOrSlug, userId),
     memberIds: (idOrSlug) => org.memberIds(idOrSlug),
     member: (idOrSlug, userId) => org.member(idOrSlug, userId),
+    setBudget: (idOrSlug, interval, limitUsd) => org.budgets.setByHand(idOrSlug, interval, limitUsd),
+    deleteBudget: (idOrSlug, interval) => org.budgets.deleteByHand(idOrSlug, interval),
+    budgets: (idOrSlug) => org.budgets.listByHand(idOrSlug),
+    budget: (idOrSlug, interval) => org.budgets.findByHand(idOrSlug, interval),
+    setIncludeByokInBudgets: (idOrSlug, include) => org.budgets.setIncludeByokByHand(idOrSlug, include),
   };
 }

@@ -75,6 +75,7 @@
  * throw a plain `Error` for a workspace that does not exist.
  */
 import { adminSurface, type AdminSurface, type OrgUserSeed } from "./admin";
+import type { DefaultWorkspaceBudgetsMode } from "./budgets";
 import { FaultPlan, type RandomFaults, type RateLimit, type ScriptedFault } from "./faults";
 import { createRandom } from "./random";
 import { RequestLog } from "./request-log";
@@ -88,6 +89,7 @@ export type WorkspaceSeed = WorkspaceByHand & { members?: string[] };
 /** Settings that can change while the emulator runs; `null` turns one off. */
 export interface RuntimeSettings {
   nonOrgUsers?: NonOrgUsersMode;
+  defaultWorkspaceBudgets?: DefaultWorkspaceBudgetsMode;
   latencyMs?: number;
   randomFaults?: RandomFaults | null;
   rateLimit?: RateLimit | null;
@@ -170,6 +172,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         throw new Error(`nonOrgUsers must be "reject" or "leave-out", got ${JSON.stringify(settings.nonOrgUsers)}`);
       }
       org.nonOrgUsers = settings.nonOrgUsers;
+    }
+    if (settings.defaultWorkspaceBudgets !== undefined) {
+      if (settings.defaultWorkspaceBudgets !== "allow" && settings.defaultWorkspaceBudgets !== "refuse") {
+        throw new Error(`defaultWorkspaceBudgets must be "allow" or "refuse", got ${JSON.stringify(settings.defaultWorkspaceBudgets)}`);
+      }
+      org.budgets.defaultWorkspace = settings.defaultWorkspaceBudgets;
     }
     if (settings.latencyMs !== undefined) latencyMs = nonNegative("latencyMs", settings.latencyMs);
     if (settings.randomFaults !== undefined) faults.setRandomFaults(settings.randomFaults);

@@ -9,6 +9,8 @@
 export { startEmulator } from "./emulator";
 export type { Emulator, EmulatorOptions, FaultControl, RuntimeSettings, WorkspaceSeed } from "./emulator";
 export type { AdminSurface, OrgUserSeed } from "./admin";
+export { BUDGET_INTERVALS } from "./budgets";
+export type { BudgetInterval, DefaultWorkspaceBudgetsMode, WireBudget } from "./budgets";
 export { DEFAULT_RANDOM_FAULT_KINDS } from "./faults";
 export type { MalformedBody, RandomFaultKind, RandomFaults, RateLimit, ScriptedFault } from "./faults";
 export { RequestLog } from "./request-log";

@@ -1,6 +1,14 @@
 import { EmulatorHttpError } from "./http-error";
 import type { Organization } from "./state";
-import { parseJsonBody, parsePage, parseUserIds, parseWorkspaceCreate, parseWorkspacePatch } from "./validate";
+import {
+  parseBudgetInterval,
+  parseBudgetPut,
+  parseJsonBody,
+  parsePage,
+  parseUserIds,
+  parseWorkspaceCreate,
+  parseWorkspacePatch,
+} from "./validate";
 
 /** Every route the emulator serves, named as fault scripts and the request log name them. */
 export const ROUTES = [
@@ -13,6 +21,10 @@ export const ROUTES = [
   "POST /workspaces/:id/members/add",
   "POST /workspaces/:id/members/remove",
   "GET /organization/members",
+  "GET /workspaces/:id/budgets",
+  "GET /workspaces/:id/budgets/:interval",
+  "PUT /workspaces/:id/budgets/:interval",
+  "DELETE /workspaces/:id/budgets/:interval",
 ] as const;
 
 /** One of {@link ROUTES}. */
@@ -38,6 +50,15 @@ const PATTERNS: ReadonlyArray<{ pattern: string; methods: Partial<Record<string,
   { pattern: "workspaces/:id/members/add", methods: { POST: "POST /workspaces/:id/members/add" } },
   { pattern: "workspaces/:id/members/remove", methods: { POST: "POST /workspaces/:id/members/remove" } },
   { pattern: "organization/members", methods: { GET: "GET /organization/members" } },
+  { pattern: "workspaces/:id/budgets", methods: { GET: "GET /workspaces/:id/budgets" } },
+  {
+    pattern: "workspaces/:id/budgets/:interval",
+    methods: {
+      GET: "GET /workspaces/:id/budgets/:interval",
+      PUT: "PUT /workspaces/:id/budgets/:interval",
+      DELETE: "DELETE /workspaces/:id/budgets/:interval",
+    },
+  },
 ];
 
 /**
@@ -137,6 +158,16 @@ export function answerRoute(
       const { offset, limit } = page();
       return { status: 200, body: org.listOrganizationMembers(offset, limit) };
     }
+    case "GET /workspaces/:id/budgets":
+      return { status: 200, body: org.budgets.list(workspaceId) };
+    case "GET /workspaces/:id/budgets/:interval":
+      return { status: 200, body: org.budgets.get(workspaceId, parseBudgetInterval(params.interval)) };
+    case "PUT /workspaces/:id/budgets/:interval": {
+      const interval = parseBudgetInterval(params.interval);
+      return { status: 200, body: org.budgets.put(workspaceId, interval, parseBudgetPut(parseJsonBody(bodyText))) };
+    }
+    case "DELETE /workspaces/:id/budgets/:interval":
+      return { status: 200, body: org.budgets.delete(workspaceId, parseBudgetInterval(params.interval)) };
     default: {
       const unreachable: never = route;
       throw new EmulatorHttpError(500, `Unhandled route ${String(unreachable)}`);

@@ -1,4 +1,5 @@
 import { EmulatorHttpError } from "./http-error";
+import { WorkspaceBudgets, type BudgetInterval, type WireBudget } from "./budgets";
 import { Directory, type OrgUser, type OrgUserFields, type WireOrgMember } from "./directory";
 import type { RandomSource } from "./random";
 import { SortedIdMap, type Page } from "./sorted-map";
@@ -77,12 +78,23 @@ export interface OrganizationSetup {
 /** The slug rule of `POST /workspaces`. */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-interface WorkspaceRecord {
+/** A workspace and everything that goes when it is deleted. */
+export interface WorkspaceRecord {
+  /** Replaced, never changed in place: copies handed out stay as they were. */
   data: WireWorkspace;
   isDefault: boolean;
   members: SortedIdMap<WireMember>;
   /** Active API keys per user in this workspace. */
   apiKeyCounts: Map<string, number>;
+  budgets: Map<BudgetInterval, WireBudget>;
+}
+
+/** How the areas beside the workspaces (budgets, guardrails) reach them. */
+export interface WorkspaceIndex {
+  /** For a route: the workspace by UUID or slug, else 404 `Workspace not found`. */
+  requireWorkspace(idOrSlug: string): WorkspaceRecord;
+  /** For the admin surface: the workspace by UUID or slug, else a plain `Error`. */
+  workspaceByHand(idOrSlug: string): WorkspaceRecord;
 }
 
 const workspaceNotFound = () => new EmulatorHttpError(404, "Workspace not found");
@@ -93,10 +105,12 @@ const workspaceNotFound = () => new EmulatorHttpError(404, "Workspace not found"
  * service's refusal; the `*ByHand` methods model changes made in the dashboard and throw a
  * plain `Error` on misuse.
  */
-export class Organization {
+export class Organization implements WorkspaceIndex {
   /** How a bulk add treats users outside the organization; changeable at runtime. */
   nonOrgUsers: NonOrgUsersMode;
   readonly defaultWorkspaceId: string;
+  /** Each workspace's budgets, kept in its record. */
+  readonly budgets: WorkspaceBudgets;
   private readonly directory: Directory;
   private readonly random: RandomSource;
   private readonly now: () => Date;
@@ -109,6 +123,7 @@ export class Organization {
     this.now = setup.now;
     this.nonOrgUsers = setup.nonOrgUsers;
     this.directory = new Directory(setup.people);
+    this.budgets = new WorkspaceBudgets(this, setup.random, setup.now);
     this.defaultWorkspaceId = this.insertWorkspace({ name: "Default Workspace", slug: "default" }, true).data.id;
   }
 
@@ -342,6 +357,7 @@ export class Organization {
       isDefault,
       members: new SortedIdMap(),
       apiKeyCounts: new Map(),
+      budgets: new Map(),
     };
     this.workspaces.set(id, record);
     this.idBySlug.set(data.slug, id);
@@ -372,13 +388,13 @@ export class Organization {
     return this.workspaces.get(idOrSlug) ?? this.workspaces.get(this.idBySlug.get(idOrSlug) ?? "");
   }
 
-  private requireWorkspace(idOrSlug: string): WorkspaceRecord {
+  requireWorkspace(idOrSlug: string): WorkspaceRecord {
     const record = this.lookup(idOrSlug);
     if (!record) throw workspaceNotFound();
     return record;
   }
 
-  private workspaceByHand(idOrSlug: string): WorkspaceRecord {
+  workspaceByHand(idOrSlug: string): WorkspaceRecord {
     const record = this.lookup(idOrSlug);
     if (!record) throw new Error(`The emulator has no workspace "${idOrSlug}"`);
     return record;
