@@ -1,6 +1,7 @@
 import type { BudgetInterval, WireBudget } from "./budgets";
 import type { OrgUser, OrgUserFields } from "./directory";
-import type { Organization, WireMember, WireWorkspace, WorkspaceByHand } from "./state";
+import type { Organization } from "./state";
+import type { WireMember, WireWorkspace, WorkspaceByHand } from "./workspace-shapes";
 
 /** An organization user to seed: just the id (role `member`, not SCIM, email and names derived) or the details. */
 export type OrgUserSeed = string | OrgUserFields;

@@ -81,7 +81,8 @@ import { createRandom } from "./random";
 import { RequestLog } from "./request-log";
 import type { RouteSettings } from "./routes";
 import { BASE_PATH, listen } from "./server";
-import { Organization, type NonOrgUsersMode, type WorkspaceByHand } from "./state";
+import { Organization, type NonOrgUsersMode } from "./state";
+import type { WorkspaceByHand } from "./workspace-shapes";
 
 /** A workspace to create at start, optionally with members (added with their org role). */
 export type WorkspaceSeed = WorkspaceByHand & { members?: string[] };

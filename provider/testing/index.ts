@@ -20,5 +20,6 @@ export type { RouteName } from "./routes";
 export { BASE_PATH } from "./server";
 export { DEMO_USERS, DEMO_WORKSPACE_SLUG, seedDemoOrganization } from "./demo";
 export type { OrgUser, OrgUserFields, WireOrgMember } from "./directory";
-export type { NonOrgUsersMode, WireMember, WireWorkspace, WorkspaceByHand, WorkspaceSettings } from "./state";
+export type { NonOrgUsersMode } from "./state";
+export type { WireMember, WireWorkspace, WorkspaceByHand, WorkspaceSettings } from "./workspace-shapes";
 export type { WireErrorBody } from "./http-error";

@@ -1,6 +1,6 @@
 import { BUDGET_INTERVALS, type BudgetInterval, type BudgetPut } from "./budgets";
 import { EmulatorHttpError } from "./http-error";
-import { SLUG_PATTERN, type WorkspaceCreateFields, type WorkspacePatch } from "./state";
+import { SLUG_PATTERN, type WorkspaceCreateFields, type WorkspacePatch } from "./workspace-shapes";
 
 /** The largest `limit` the list routes accept; a larger one is a 400, never clamped. */
 export const MAX_PAGE_LIMIT = 100;
