@@ -1,5 +1,6 @@
 import type { BudgetInterval, WireBudget } from "./budgets";
 import type { OrgUser, OrgUserFields } from "./directory";
+import type { GuardrailByHand, WireAssignment, WireGuardrail } from "./guardrails";
 import type { Organization } from "./state";
 import type { WireMember, WireWorkspace, WorkspaceByHand } from "./workspace-shapes";
 
@@ -56,6 +57,27 @@ export interface AdminSurface {
   budget(idOrSlug: string, interval: BudgetInterval): WireBudget | undefined;
   /** Sets the workspace-wide `include_byok_in_budgets` flag by hand. */
   setIncludeByokInBudgets(idOrSlug: string, include: boolean): void;
+
+  /** Creates a guardrail in a workspace (`workspaceId`: UUID or slug) or, with `workspaceId: null`, a legacy one. */
+  createGuardrail(fields: GuardrailByHand): WireGuardrail;
+  /** Deletes a guardrail and its assignments (throws for a workspace's default guardrail). */
+  deleteGuardrail(guardrailId: string): void;
+  /** The guardrail, or `undefined`. */
+  guardrail(guardrailId: string): WireGuardrail | undefined;
+  /**
+   * Assigns members by hand, bypassing every refusal (default or legacy guardrail, workspace
+   * membership); a member on another guardrail of the same workspace still moves here.
+   * `assignedBy` (default `null`) is the assignments' `assigned_by`.
+   */
+  assignGuardrailMembers(guardrailId: string, userIds: Iterable<string>, options?: { assignedBy?: string | null }): void;
+  /** Unassigns by hand; users without an assignment here are ignored. */
+  unassignGuardrailMembers(guardrailId: string, userIds: Iterable<string>): void;
+  /** The user ids assigned to the guardrail, sorted. */
+  guardrailMemberIds(guardrailId: string): string[];
+  /** One assignment, or `undefined`. */
+  guardrailAssignment(guardrailId: string, userId: string): WireAssignment | undefined;
+  /** The id of the member's direct guardrail in the workspace (UUID or slug), or `undefined`. */
+  memberGuardrailId(idOrSlug: string, userId: string): string | undefined;
 }
 
 /** The admin surface over `org`. */
@@ -81,5 +103,13 @@ export function adminSurface(org: Organization): AdminSurface {
     budgets: (idOrSlug) => org.budgets.listByHand(idOrSlug),
     budget: (idOrSlug, interval) => org.budgets.findByHand(idOrSlug, interval),
     setIncludeByokInBudgets: (idOrSlug, include) => org.budgets.setIncludeByokByHand(idOrSlug, include),
+    createGuardrail: (fields) => org.guardrails.createByHand(fields),
+    deleteGuardrail: (guardrailId) => org.guardrails.deleteByHand(guardrailId),
+    guardrail: (guardrailId) => org.guardrails.findByHand(guardrailId),
+    assignGuardrailMembers: (guardrailId, userIds, options) => org.guardrails.assignByHand(guardrailId, userIds, options?.assignedBy ?? null),
+    unassignGuardrailMembers: (guardrailId, userIds) => org.guardrails.unassignByHand(guardrailId, userIds),
+    guardrailMemberIds: (guardrailId) => org.guardrails.assignedUserIdsByHand(guardrailId),
+    guardrailAssignment: (guardrailId, userId) => org.guardrails.assignmentByHand(guardrailId, userId),
+    memberGuardrailId: (idOrSlug, userId) => org.guardrails.guardrailOfByHand(idOrSlug, userId),
   };
 }

@@ -105,6 +105,7 @@ export interface EmulatorOptions extends Omit<RuntimeSettings, "randomFaults" | 
   seed?: string | number;
   managementKey?: string;
   inferenceKey?: string;
+  organizationId?: string;
   users?: OrgUserSeed[];
   workspaces?: WorkspaceSeed[];
   faults?: ScriptedFault[];
@@ -130,6 +131,8 @@ export interface Emulator extends AdminSurface {
   readonly inferenceKey: string;
   /** The UUID of the organization's default workspace (slug `default`). */
   readonly defaultWorkspaceId: string;
+  /** The organization's id, as guardrail assignments carry it. */
+  readonly organizationId: string;
   /** Every request received, with route, status and timing; `log.clear()` empties it. */
   readonly log: RequestLog;
   /** Scripted faults: `add(...faults)`, `clear()`, `remaining()`. */
@@ -154,6 +157,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     people: stream("people"),
     now: options.now ?? (() => new Date()),
     nonOrgUsers: options.nonOrgUsers ?? "reject",
+    organizationId: options.organizationId ?? `org_${stream("org").hex(24)}`,
   });
   org.addUsers(options.users ?? []);
   for (const { members, ...fields } of options.workspaces ?? []) {
@@ -216,6 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     managementKey,
     inferenceKey,
     defaultWorkspaceId: org.defaultWorkspaceId,
+    organizationId: org.organizationId,
     log,
     faults: {
       add: (...added) => faults.add(...added),

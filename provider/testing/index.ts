@@ -11,6 +11,7 @@ export type { Emulator, EmulatorOptions, FaultControl, RuntimeSettings, Workspac
 export type { AdminSurface, OrgUserSeed } from "./admin";
 export { BUDGET_INTERVALS } from "./budgets";
 export type { BudgetInterval, DefaultWorkspaceBudgetsMode, WireBudget } from "./budgets";
+export type { GuardrailByHand, WireAssignment, WireGuardrail } from "./guardrails";
 export { DEFAULT_RANDOM_FAULT_KINDS } from "./faults";
 export type { MalformedBody, RandomFaultKind, RandomFaults, RateLimit, ScriptedFault } from "./faults";
 export { RequestLog } from "./request-log";

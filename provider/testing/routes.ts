@@ -8,6 +8,7 @@ import {
   parseUserIds,
   parseWorkspaceCreate,
   parseWorkspacePatch,
+  type UserIdsField,
 } from "./validate";
 
 /** Every route the emulator serves, named as fault scripts and the request log name them. */
@@ -25,10 +26,22 @@ export const ROUTES = [
   "GET /workspaces/:id/budgets/:interval",
   "PUT /workspaces/:id/budgets/:interval",
   "DELETE /workspaces/:id/budgets/:interval",
+  "GET /guardrails/:id",
+  "GET /guardrails/:id/assignments/members",
+  "POST /guardrails/:id/assignments/members",
+  "POST /guardrails/:id/assignments/members/remove",
 ] as const;
 
 /** One of {@link ROUTES}. */
 export type RouteName = (typeof ROUTES)[number];
+
+/** The routes whose body carries a list of user ids, and its field: read by the route and counted by the request log. */
+export const USER_IDS_FIELDS: Partial<Record<RouteName, UserIdsField>> = {
+  "POST /workspaces/:id/members/add": "user_ids",
+  "POST /workspaces/:id/members/remove": "user_ids",
+  "POST /guardrails/:id/assignments/members": "member_user_ids",
+  "POST /guardrails/:id/assignments/members/remove": "member_user_ids",
+};
 
 /** The decoded path parameters of a matched route: `:id` (a workspace or guardrail), `:interval`. */
 export type RouteParams = Partial<Record<"id" | "interval", string>>;
@@ -59,6 +72,12 @@ const PATTERNS: ReadonlyArray<{ pattern: string; methods: Partial<Record<string,
       DELETE: "DELETE /workspaces/:id/budgets/:interval",
     },
   },
+  { pattern: "guardrails/:id", methods: { GET: "GET /guardrails/:id" } },
+  {
+    pattern: "guardrails/:id/assignments/members",
+    methods: { GET: "GET /guardrails/:id/assignments/members", POST: "POST /guardrails/:id/assignments/members" },
+  },
+  { pattern: "guardrails/:id/assignments/members/remove", methods: { POST: "POST /guardrails/:id/assignments/members/remove" } },
 ];
 
 /**
@@ -121,53 +140,51 @@ export function answerRoute(
   bodyText: string,
   settings: RouteSettings,
 ): RouteAnswer {
-  const workspaceId = params.id ?? "";
-  const page = () => {
+  // A workspace UUID or slug on the workspace routes, a guardrail UUID on the guardrail ones.
+  const id = params.id ?? "";
+  const page = (): [offset: number, limit: number] => {
     const { offset, limit } = parsePage(query);
-    return { offset, limit: Math.min(limit, settings.pageSizeCap ?? limit) };
+    return [offset, Math.min(limit, settings.pageSizeCap ?? limit)];
   };
+  const userIds = () => parseUserIds(parseJsonBody(bodyText), settings.maxUserIdsPerRequest, USER_IDS_FIELDS[route]);
   switch (route) {
-    case "GET /workspaces": {
-      const { offset, limit } = page();
-      return { status: 200, body: org.listWorkspaces(offset, limit) };
-    }
+    case "GET /workspaces":
+      return { status: 200, body: org.listWorkspaces(...page()) };
     case "POST /workspaces":
       return { status: 201, body: { data: org.createWorkspace(parseWorkspaceCreate(parseJsonBody(bodyText))) } };
     case "GET /workspaces/:id":
-      return { status: 200, body: { data: org.getWorkspace(workspaceId) } };
+      return { status: 200, body: { data: org.getWorkspace(id) } };
     case "PATCH /workspaces/:id":
-      return { status: 200, body: { data: org.updateWorkspace(workspaceId, parseWorkspacePatch(parseJsonBody(bodyText))) } };
+      return { status: 200, body: { data: org.updateWorkspace(id, parseWorkspacePatch(parseJsonBody(bodyText))) } };
     case "DELETE /workspaces/:id":
-      org.deleteWorkspace(workspaceId);
+      org.deleteWorkspace(id);
       return { status: 200, body: { deleted: true } };
-    case "GET /workspaces/:id/members": {
-      const { offset, limit } = page();
-      return { status: 200, body: org.listMembers(workspaceId, offset, limit) };
-    }
+    case "GET /workspaces/:id/members":
+      return { status: 200, body: org.listMembers(id, ...page()) };
     case "POST /workspaces/:id/members/add":
-      return {
-        status: 200,
-        body: org.addMembers(workspaceId, parseUserIds(parseJsonBody(bodyText), settings.maxUserIdsPerRequest)),
-      };
+      return { status: 200, body: org.addMembers(id, userIds()) };
     case "POST /workspaces/:id/members/remove":
-      return {
-        status: 200,
-        body: org.removeMembers(workspaceId, parseUserIds(parseJsonBody(bodyText), settings.maxUserIdsPerRequest)),
-      };
-    case "GET /organization/members": {
-      const { offset, limit } = page();
-      return { status: 200, body: org.listOrganizationMembers(offset, limit) };
-    }
+      return { status: 200, body: org.removeMembers(id, userIds()) };
+    case "GET /organization/members":
+      return { status: 200, body: org.listOrganizationMembers(...page()) };
     case "GET /workspaces/:id/budgets":
-      return { status: 200, body: org.budgets.list(workspaceId) };
+      return { status: 200, body: org.budgets.list(id) };
     case "GET /workspaces/:id/budgets/:interval":
-      return { status: 200, body: org.budgets.get(workspaceId, parseBudgetInterval(params.interval)) };
+      return { status: 200, body: org.budgets.get(id, parseBudgetInterval(params.interval)) };
     case "PUT /workspaces/:id/budgets/:interval": {
       const interval = parseBudgetInterval(params.interval);
-      return { status: 200, body: org.budgets.put(workspaceId, interval, parseBudgetPut(parseJsonBody(bodyText))) };
+      return { status: 200, body: org.budgets.put(id, interval, parseBudgetPut(parseJsonBody(bodyText))) };
     }
     case "DELETE /workspaces/:id/budgets/:interval":
-      return { status: 200, body: org.budgets.delete(workspaceId, parseBudgetInterval(params.interval)) };
+      return { status: 200, body: org.budgets.delete(id, parseBudgetInterval(params.interval)) };
+    case "GET /guardrails/:id":
+      return { status: 200, body: { data: org.guardrails.get(id) } };
+    case "GET /guardrails/:id/assignments/members":
+      return { status: 200, body: org.guardrails.listAssignments(id, ...page()) };
+    case "POST /guardrails/:id/assignments/members":
+      return { status: 200, body: org.guardrails.assign(id, userIds()) };
+    case "POST /guardrails/:id/assignments/members/remove":
+      return { status: 200, body: org.guardrails.unassign(id, userIds()) };
     default: {
       const unreachable: never = route;
       throw new EmulatorHttpError(500, `Unhandled route ${String(unreachable)}`);

@@ -1,3 +1,4 @@
+import { Guardrails } from "./guardrails";
 import { EmulatorHttpError } from "./http-error";
 import { WorkspaceBudgets, type BudgetInterval, type WireBudget } from "./budgets";
 import { Directory, type OrgUser, type OrgUserFields, type WireOrgMember } from "./directory";
@@ -23,6 +24,8 @@ export interface OrganizationSetup {
   people: RandomSource;
   now: () => Date;
   nonOrgUsers: NonOrgUsersMode;
+  /** The organization's id, which guardrail assignments carry. */
+  organizationId: string;
 }
 
 /** A workspace and everything that goes when it is deleted. */
@@ -56,8 +59,11 @@ export class Organization implements WorkspaceIndex {
   /** How a bulk add treats users outside the organization; changeable at runtime. */
   nonOrgUsers: NonOrgUsersMode;
   readonly defaultWorkspaceId: string;
+  readonly organizationId: string;
   /** Each workspace's budgets, kept in its record. */
   readonly budgets: WorkspaceBudgets;
+  /** The guardrails of every workspace (and legacy ones of none), with their member assignments. */
+  readonly guardrails: Guardrails;
   private readonly directory: Directory;
   private readonly random: RandomSource;
   private readonly now: () => Date;
@@ -70,7 +76,15 @@ export class Organization implements WorkspaceIndex {
     this.now = setup.now;
     this.nonOrgUsers = setup.nonOrgUsers;
     this.directory = new Directory(setup.people);
+    this.organizationId = setup.organizationId;
     this.budgets = new WorkspaceBudgets(this, setup.random, setup.now);
+    this.guardrails = new Guardrails({
+      workspaces: this,
+      isOrgUser: (userId) => this.directory.has(userId),
+      organizationId: setup.organizationId,
+      random: setup.random,
+      now: setup.now,
+    });
     this.defaultWorkspaceId = this.insertWorkspace({ name: "Default Workspace", slug: "default" }, true).data.id;
   }
 
@@ -175,7 +189,7 @@ export class Organization implements WorkspaceIndex {
         { user_ids: keyHolders },
       );
     }
-    for (const id of present) record.members.delete(id);
+    this.dropMembers(record, present);
     return { removed_count: present.length };
   }
 
@@ -234,10 +248,9 @@ export class Organization implements WorkspaceIndex {
     }
   }
 
-  /** Removes members bypassing SCIM and API-key rules; non-members are ignored. */
+  /** Removes members bypassing SCIM and API-key rules; non-members are ignored; their guardrail there goes too. */
   removeMembersByHand(idOrSlug: string, userIds: Iterable<string>): void {
-    const record = this.workspaceByHand(idOrSlug);
-    for (const userId of userIds) record.members.delete(userId);
+    this.dropMembers(this.workspaceByHand(idOrSlug), [...userIds]);
   }
 
   setMemberRole(idOrSlug: string, userId: string, role: string): void {
@@ -308,12 +321,21 @@ export class Organization implements WorkspaceIndex {
     };
     this.workspaces.set(id, record);
     this.idBySlug.set(data.slug, id);
+    this.guardrails.addDefault(data);
     return record;
   }
 
+  /** The record takes the members, API keys and budgets with it; the guardrails are told. */
   private dropWorkspace(record: WorkspaceRecord): void {
     this.workspaces.delete(record.data.id);
     this.idBySlug.delete(record.data.slug);
+    this.guardrails.dropWorkspace(record.data.id);
+  }
+
+  /** A member who leaves a workspace leaves their guardrail there too. */
+  private dropMembers(record: WorkspaceRecord, userIds: readonly string[]): void {
+    for (const userId of userIds) record.members.delete(userId);
+    this.guardrails.dropMembers(record.data.id, userIds);
   }
 
   private putMember(record: WorkspaceRecord, userId: string, role: string, createdAt: string): WireMember {
