@@ -19,7 +19,7 @@ export type { RequestLogEntry, RetryAfterWait } from "./request-log";
 export { ROUTES } from "./routes";
 export type { RouteName } from "./routes";
 export { BASE_PATH } from "./server";
-export { DEMO_USERS, DEMO_WORKSPACE_SLUG, seedDemoOrganization } from "./demo";
+export { DEMO_GUARDRAIL_NAME, DEMO_USERS, DEMO_WORKSPACE_SLUG, seedDemoOrganization } from "./demo";
 export type { OrgUser, OrgUserFields, WireOrgMember } from "./directory";
 export type { NonOrgUsersMode } from "./state";
 export type { WireMember, WireWorkspace, WorkspaceByHand, WorkspaceSettings } from "./workspace-shapes";
