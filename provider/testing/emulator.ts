@@ -1,6 +1,7 @@
 /**
- * The OpenRouter emulator: an in-memory, stateful stand-in for OpenRouter's workspace API
- * (`/api/v1/workspaces...`, as described in `openrouter-api.md`), served over real HTTP on
+ * The OpenRouter emulator: an in-memory, stateful stand-in for the part of OpenRouter's
+ * management API the provider uses (workspaces and their members, the organization's
+ * directory, workspace budgets, guardrail member assignments), served over real HTTP on
  * 127.0.0.1, with an organization model, fault injection and a request log. Tests,
  * benchmarks, demos and the CLI (`cli.ts`) all use it; this comment is its contract.
  *
@@ -21,35 +22,55 @@
  * | option | default | meaning |
  * |---|---|---|
  * | `host`, `port` | `127.0.0.1`, `0` | where to listen; port 0 picks a free port |
- * | `seed` | none (random) | makes generated UUIDs, the keys and the random-fault draws deterministic |
+ * | `seed` | none (random) | makes generated UUIDs, the keys, the organization id, derived names and the random-fault draws deterministic |
  * | `managementKey`, `inferenceKey` | generated `sk-or-v1-...` | the accepted keys: management works, inference gets 403, anything else 401 |
- * | `users` | none | organization users (`"user_x"` or `{ id, role?: "member", scim?: false }`); each is also put in the default workspace |
+ * | `organizationId` | generated `org_...` | the id guardrail assignments carry |
+ * | `users` | none | organization users: `"user_x"` or `{ id, role?: "member", scim?: false, email?, firstName?, lastName? }`; each is also put in the default workspace. A missing email is derived from the id (`user_alice` → `alice@example.com`, numbered `alice2@...` when taken); missing names are the id's word when it reads as one (`Alice`) and a seeded draw otherwise; `null` names mean none on file |
  * | `workspaces` | none | workspaces created at start: `{ slug, name?, id?, members?, ...settings }` |
  * | `nonOrgUsers` | `"reject"` | bulk add with users outside the organization: `"reject"` the whole request (400 `Some users are not members of the organization`, `metadata.user_ids` lists them) or `"leave-out"` (skipped: smaller `data` and `added_count`) |
+ * | `defaultWorkspaceBudgets` | `"allow"` | budget PUT/DELETE on the default workspace: `"allow"` like any workspace, or `"refuse"` with 403 `Cannot modify budgets of the default workspace` (whether the service allows them is not known) |
  * | `latencyMs` | 0 | added to every request before it runs |
  * | `faults` | none | {@link ScriptedFault}s armed at start |
  * | `randomFaults` | off | a seeded fault rate ({@link RandomFaults}) |
  * | `rateLimit` | off | `{ requests, windowMs }`: sliding window; excess requests get 429 with `Retry-After` (seconds, rounded up) and `retry-after-ms` |
- * | `maxUserIdsPerRequest` | unlimited | a bulk add/remove with more `user_ids` is a 400 (the real limit is unknown) |
+ * | `maxUserIdsPerRequest` | unlimited | a bulk request with more `user_ids` (members add/remove) or `member_user_ids` (guardrail assign/unassign) is a 400 (the real limits are unknown) |
  * | `pageSizeCap` | none | list pages hold at most this many items even when `limit` asks for more ("the page size may be smaller than asked") |
  * | `now` | `() => new Date()` | clock for `created_at` / `updated_at` |
  *
  * Everything from `nonOrgUsers` to `pageSizeCap` can be changed at runtime with
  * `configure()` (pass `null` to turn a setting off); scripted faults with `faults.add()`.
  *
+ * ## Routes (as `ROUTES` names them for fault scripts and the request log)
+ * | route | success |
+ * |---|---|
+ * | `GET /workspaces`, `POST /workspaces` | 200 `{ data: [Workspace], total_count }`; 201 `{ data: Workspace }` |
+ * | `GET`, `PATCH`, `DELETE /workspaces/:id` | 200 `{ data: Workspace }`; `DELETE` 200 `{ deleted: true }` |
+ * | `GET /workspaces/:id/members` | 200 `{ data: [Member], total_count }` |
+ * | `POST /workspaces/:id/members/add`, `.../remove` (`{ user_ids }`) | 200 `{ added_count, data: [Member] }`; `{ removed_count }` |
+ * | `GET /organization/members` | 200 `{ data: [{ id, email, first_name, last_name, role: "org:<role>" }], total_count }` |
+ * | `GET /workspaces/:id/budgets` | 200 `{ data: [Budget], include_byok_in_budgets }`, narrowest interval first, no paging |
+ * | `GET`, `PUT`, `DELETE /workspaces/:id/budgets/:interval` | 200 `{ data: Budget, include_byok_in_budgets }`; `DELETE` 200 `{ deleted: true }` |
+ * | `GET /guardrails/:id` | 200 `{ data: Guardrail }` |
+ * | `GET /guardrails/:id/assignments/members` | 200 `{ data: [Assignment], total_count }` |
+ * | `POST /guardrails/:id/assignments/members`, `.../remove` (`{ member_user_ids }`) | 200 `{ assigned_count }`; `{ unassigned_count }` |
+ *
  * ## Service behaviour
- * - Base path `/api/v1`; every route of `openrouter-api.md` with its shapes and statuses.
- *   `{id}` is a workspace UUID or slug: the path is split on `/` first, then the id segment
- *   is percent-decoded once, so `..%2Fkeys` is a workspace that does not exist (404), never
- *   another route. Unknown paths are 404; a known path with another method is 405.
+ * - Base path `/api/v1`. Every route needs the management key (none or unknown 401, the
+ *   inference key 403). `:id` is a workspace UUID or slug (a guardrail UUID on the guardrail
+ *   routes), `:interval` one of `daily`, `weekly`, `monthly`, `lifetime`: the path is split
+ *   on `/` first, then each parameter is percent-decoded once, so `..%2Fkeys` is a workspace
+ *   (or guardrail) that does not exist (404), never another route. Unknown paths are 404; a
+ *   known path with another method is 405 with `Allow`.
  * - Errors use OpenRouter's body: `{ "error": { "code", "message", "metadata"? }, "user_id": null }`.
+ *   A request body is validated before the workspace or guardrail is looked up.
  * - Pagination: `offset` (default 0) and `limit` (default 50). A `limit` outside 1..100, or
  *   a non-integer `offset`/`limit`, is a 400 naming the parameter (never clamped, so a
- *   client bug shows). Member pages are ordered by user id (code-unit order); workspaces by
- *   creation.
+ *   client bug shows). Member, directory and assignment pages are ordered by user id
+ *   (code-unit order); workspaces by creation.
  * - `POST /workspaces` needs `name` and `slug` (slug rule: lowercase alphanumeric segments
  *   joined by single hyphens); a duplicate slug is **409**. Unknown body fields and
- *   mistyped fields are 400 naming the field. New workspaces start empty.
+ *   mistyped fields are 400 naming the field. `include_byok_in_budgets` is refused by
+ *   create and PATCH (400 saying it is set with a budget PUT). New workspaces start empty.
  * - The organization has a default workspace (slug `default`, id `defaultWorkspaceId`)
  *   holding every organization user with their org role. Adding to or removing from it is
  *   403 `Cannot modify members of the default workspace`; deleting it is 403.
@@ -60,19 +81,52 @@
  * - Bulk remove is all or nothing: SCIM-managed members → 403 listing the ids and saying
  *   to change them in the identity provider; members with active API keys in that
  *   workspace → 400 listing the ids and saying to delete their keys first. Users who are
- *   not members are skipped; `removed_count` counts real removals.
+ *   not members are skipped; `removed_count` counts real removals. A removed member loses
+ *   their guardrail assignment in that workspace.
+ * - Organization directory: the same users bulk add accepts and the default workspace
+ *   holds; a user the organization does not have is in neither and has no email.
+ * - Budgets: one per interval; `reset_interval` is the interval, `null` for lifetime. PUT
+ *   (`limit_usd` a number above 0, required; `include_byok_in_budgets` optional) creates or
+ *   updates (same `id` and `created_at`). Limits must strictly decrease as the interval
+ *   narrows (lifetime > monthly > weekly > daily, among the budgets present): a PUT that
+ *   would break that is 400 `Budget limits must strictly decrease as the interval narrows
+ *   (lifetime > monthly > weekly > daily): <wider> limit_usd <a> must be greater than
+ *   <narrower> limit_usd <b>` and changes nothing. `include_byok_in_budgets` is the
+ *   workspace's one flag for every interval: a PUT without it leaves it. GET of an interval
+ *   without a budget is 404 `Budget not found`; DELETE is 200 with or without one. A bad
+ *   interval is 400 naming the four. Deleting a workspace deletes its budgets.
+ * - Guardrails: every workspace has a default guardrail (id `default_guardrail_id`); the
+ *   admin surface adds others, and legacy ones with `workspace_id: null`. A member has at
+ *   most one direct guardrail per workspace: assigning one who has another there moves
+ *   them. `assigned_count` counts members assigned or moved, not those already there
+ *   (idempotent); duplicates count once. Assignments made through the API have
+ *   `assigned_by: null`. Refused, all or nothing: `member_user_ids` missing or empty (400
+ *   `member_user_ids is required`); a default guardrail (400 `Cannot assign members to a
+ *   default guardrail: ...`); a legacy one (400 `Guardrail has no workspace_id`); users who
+ *   are not members of the guardrail's workspace (400 `Some users are not members of the
+ *   workspace`) or, in the default workspace, of the organization (400 `Some users are not
+ *   members of the organization`), `metadata.user_ids` listing them. Unassign removes this
+ *   guardrail's rows only and counts them; other users are skipped. An unknown guardrail
+ *   is 404 `Guardrail not found`. Deleting a workspace deletes its guardrails.
  *
  * ## Faults
  * Per request, in this order: `latencyMs`, then at most one fault: the rate limit, else the
  * first armed scripted fault for the route, else a random-fault draw. See
  * {@link ScriptedFault} for what each effect does and when the change is applied. Faults
  * apply before authentication; an unmatched path only meets the rate limit and `"*"` faults.
+ * The request log's `userIdsCount` is the length of `user_ids` or `member_user_ids`.
  *
- * ## Admin surface
+ * ## Admin surface ({@link AdminSurface})
  * The methods on {@link Emulator} other than `close`, `configure`, `faults` and `log` work
  * in-process with no HTTP and no faults, and model changes made by hand in the dashboard:
- * they bypass the service's rules (default workspace, SCIM, API keys, org membership) and
- * throw a plain `Error` for a workspace that does not exist.
+ * users (`addUsers`, `user`, `userByEmail`, `users`, `setUserRole`), workspaces and members,
+ * budgets (`setBudget`, which bypasses the ordering rule, `deleteBudget`, `budgets`, `budget`,
+ * `setIncludeByokInBudgets`) and guardrails (`createGuardrail`, `deleteGuardrail`,
+ * `guardrail`, `assignGuardrailMembers`, which bypasses the refusals but still moves,
+ * `unassignGuardrailMembers`, `guardrailMemberIds`, `guardrailAssignment`,
+ * `memberGuardrailId`). They bypass the service's rules (default workspace, SCIM, API keys,
+ * org membership, budget order) and throw a plain `Error` for a workspace or guardrail that
+ * does not exist.
  */
 import { adminSurface, type AdminSurface, type OrgUserSeed } from "./admin";
 import type { DefaultWorkspaceBudgetsMode } from "./budgets";

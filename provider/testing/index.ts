@@ -1,6 +1,8 @@
 /**
  * `pulumi-openrouter/testing`: the OpenRouter emulator, an in-memory stand-in for
- * OpenRouter's workspace API served over real HTTP, for tests, benchmarks and demos.
+ * OpenRouter's management API (workspaces and members, the organization directory,
+ * workspace budgets, guardrail member assignments) served over real HTTP, for tests,
+ * benchmarks and demos.
  * `startEmulator` is the entry point; its module comment (`emulator.ts`) is the full
  * contract of options, service behaviour, faults and the admin surface.
  *
