@@ -50,10 +50,11 @@ export interface WorkspaceIndex {
 const workspaceNotFound = () => new EmulatorHttpError(404, "Workspace not found");
 
 /**
- * The organization the emulator serves: users with org roles, workspaces, memberships and
- * API-key ownership. Methods that model routes throw {@link EmulatorHttpError} with the
- * service's refusal; the `*ByHand` methods model changes made in the dashboard and throw a
- * plain `Error` on misuse.
+ * The organization the emulator serves: users (its directory), workspaces, memberships and
+ * API-key ownership, with the workspaces' budgets and guardrails beside them in areas of
+ * their own that it keeps in step. Methods that model routes throw {@link EmulatorHttpError}
+ * with the service's refusal; the `*ByHand` methods model changes made in the dashboard and
+ * throw a plain `Error` on misuse.
  */
 export class Organization implements WorkspaceIndex {
   /** How a bulk add treats users outside the organization; changeable at runtime. */
@@ -356,6 +357,8 @@ export class Organization implements WorkspaceIndex {
   private lookup(idOrSlug: string): WorkspaceRecord | undefined {
     return this.workspaces.get(idOrSlug) ?? this.workspaces.get(this.idBySlug.get(idOrSlug) ?? "");
   }
+
+  // ---- for the budgets and guardrails areas ({@link WorkspaceIndex}) -------------------
 
   requireWorkspace(idOrSlug: string): WorkspaceRecord {
     const record = this.lookup(idOrSlug);
