@@ -1,6 +1,6 @@
 /**
  * The OpenRouter emulator (provider/testing) over real HTTP: authentication, every route's
- * shape, the organization rules of openrouter-api.md (Terraform-fake behaviours included),
+ * shape, the organization rules of the service (as OpenRouter's own Terraform fake encodes them),
  * pagination, workspace addressing, each fault kind, the rate limit, the request log, the
  * admin surface, scale, and the command line.
  */

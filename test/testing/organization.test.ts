@@ -4,9 +4,9 @@
  * derived from the id, unique, seeded), the org-membership rules as the single source
  * (who is listed is who bulk add accepts), and the admin lookups.
  */
-import { startEmulator, type Emulator } from "../provider/testing";
-import { call, errorShape } from "./support/emulator-http";
-import { describeRouteBasics } from "./support/emulator-routes";
+import { startEmulator, type Emulator } from "../../provider/testing";
+import { call, errorShape } from "../support/emulator-http";
+import { describeRouteBasics } from "../support/emulator-routes";
 
 let emulator: Emulator;
 

@@ -7,9 +7,9 @@
  * random PUT/DELETE sequences against the ordering rule.
  */
 import fc from "fast-check";
-import { startEmulator, type BudgetInterval, type Emulator } from "../provider/testing";
-import { call, errorShape, ISO, UUID } from "./support/emulator-http";
-import { describeRouteBasics } from "./support/emulator-routes";
+import { startEmulator, type BudgetInterval, type Emulator } from "../../provider/testing";
+import { call, errorShape, ISO, UUID } from "../support/emulator-http";
+import { describeRouteBasics } from "../support/emulator-routes";
 
 let emulator: Emulator;
 let slugSerial = 0;

@@ -5,10 +5,10 @@
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { DEMO_GUARDRAIL_NAME, DEMO_WORKSPACE_SLUG, seedDemoOrganization, startEmulator, type Emulator } from "../provider/testing";
-import { call } from "./support/emulator-http";
+import { DEMO_GUARDRAIL_NAME, DEMO_WORKSPACE_SLUG, seedDemoOrganization, startEmulator, type Emulator } from "../../provider/testing";
+import { call } from "../support/emulator-http";
 
-const CLI = join(__dirname, "..", "provider", "testing", "cli.ts");
+const CLI = join(__dirname, "..", "..", "provider", "testing", "cli.ts");
 
 /** Runs the command line until `done` holds for its output (or it exits), then stops it. */
 async function runCli(args: string[], done: (output: string) => boolean): Promise<string> {

@@ -6,9 +6,9 @@
  * membership checks), paging, validation, what follows workspace changes, and the
  * changes made by hand.
  */
-import { startEmulator, type Emulator } from "../provider/testing";
-import { call, errorShape, ISO, UUID } from "./support/emulator-http";
-import { describeRouteBasics } from "./support/emulator-routes";
+import { startEmulator, type Emulator } from "../../provider/testing";
+import { call, errorShape, ISO, UUID } from "../support/emulator-http";
+import { describeRouteBasics } from "../support/emulator-routes";
 
 let emulator: Emulator;
 let serial = 0;
