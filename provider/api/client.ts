@@ -10,17 +10,42 @@ import { collect, paginate } from "./paginate";
 import { DEFAULT_RETRY_POLICY, attemptMayHaveApplied, decideRetry, type RetryPolicy } from "./retry";
 import { checkRetryPolicy, checkTimeouts, parseApiUrl, requirePositive, requireWhole } from "./settings";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, Transport, type AttemptFailure, type ClientTimeouts } from "./transport";
-import type { AddMembersResult, Membership, RemoveMembersResult, Workspace, WorkspaceFields } from "./types";
+import {
+  BUDGET_INTERVALS,
+  type AddMembersResult,
+  type BudgetAnswer,
+  type BudgetInterval,
+  type Guardrail,
+  type GuardrailAssignment,
+  type Membership,
+  type OrganizationMember,
+  type RemoveMembersResult,
+  type Workspace,
+  type WorkspaceBudgets,
+  type WorkspaceFields,
+} from "./types";
 import {
   WireAddMembersResult,
+  WireAssignResult,
+  WireAssignmentPage,
+  WireBudgetEnvelope,
+  WireBudgetList,
   WireDeleteResult,
+  WireGuardrailEnvelope,
   WireMemberPage,
+  WireOrganizationMemberPage,
   WireRemoveMembersResult,
+  WireUnassignResult,
   WireWorkspaceEnvelope,
   WireWorkspacePage,
   parseWire,
   toAddMembersResult,
+  toAssignment,
+  toBudgetAnswer,
+  toBudgets,
+  toGuardrail,
   toMembership,
+  toOrganizationMember,
   toRemoveMembersResult,
   toWireWorkspaceFields,
   toWorkspace,
@@ -199,6 +224,97 @@ export class OpenRouterClient {
     return toRemoveMembersResult(parseWire(WireRemoveMembersResult, body, "POST", path));
   }
 
+  /** `GET /organization/members`, page after page (100 a page): the organization's directory. */
+  listOrganizationMemberPages(options: ListOptions = {}): AsyncIterable<OrganizationMember[]> {
+    return this.#paginate("/organization/members", options, (body, path) => {
+      const page = parseWire(WireOrganizationMemberPage, body, "GET", path);
+      return { items: page.data.map(toOrganizationMember), totalCount: page.total_count };
+    });
+  }
+
+  /** Every member of the organization. */
+  async listOrganizationMembers(options: ListOptions = {}): Promise<OrganizationMember[]> {
+    return collect(this.listOrganizationMemberPages(options));
+  }
+
+  /** `GET /workspaces/{idOrSlug}/budgets`: every budget of the workspace (no paging), and the BYOK flag. */
+  async listBudgets(idOrSlug: string): Promise<WorkspaceBudgets> {
+    const path = `/workspaces/${segment("idOrSlug", idOrSlug)}/budgets`;
+    return toBudgets(parseWire(WireBudgetList, await this.#send("GET", path), "GET", path));
+  }
+
+  /** `GET /workspaces/{idOrSlug}/budgets/{interval}`. No budget for that interval is an `OpenRouterNotFoundError`. */
+  async getBudget(idOrSlug: string, interval: BudgetInterval): Promise<BudgetAnswer> {
+    const path = budgetPath(idOrSlug, interval);
+    return toBudgetAnswer(parseWire(WireBudgetEnvelope, await this.#send("GET", path), "GET", path));
+  }
+
+  /**
+   * `PUT /workspaces/{idOrSlug}/budgets/{interval}`: creates or updates that budget. The BYOK
+   * flag applies to the whole workspace; left out, it stays as it is.
+   */
+  async putBudget(
+    idOrSlug: string,
+    interval: BudgetInterval,
+    budget: { limitUsd: number; includeByokInBudgets?: boolean },
+  ): Promise<BudgetAnswer> {
+    const path = budgetPath(idOrSlug, interval);
+    if (typeof budget.limitUsd !== "number" || !Number.isFinite(budget.limitUsd) || budget.limitUsd <= 0) {
+      throw new OpenRouterArgumentError(`putBudget: limitUsd must be a number above 0, got ${JSON.stringify(budget.limitUsd)}`);
+    }
+    const body = {
+      limit_usd: budget.limitUsd,
+      ...(budget.includeByokInBudgets === undefined ? {} : { include_byok_in_budgets: budget.includeByokInBudgets }),
+    };
+    return toBudgetAnswer(parseWire(WireBudgetEnvelope, await this.#send("PUT", path, body), "PUT", path));
+  }
+
+  /** `DELETE /workspaces/{idOrSlug}/budgets/{interval}`; deleting a budget that does not exist succeeds. */
+  async deleteBudget(idOrSlug: string, interval: BudgetInterval): Promise<void> {
+    const path = budgetPath(idOrSlug, interval);
+    const result = parseWire(WireDeleteResult, (await this.#send("DELETE", path)) ?? {}, "DELETE", path);
+    if (result.deleted === false) {
+      throw new OpenRouterResponseError(`DELETE ${path}: the service answered "deleted": false`, { method: "DELETE", path });
+    }
+  }
+
+  /** `GET /guardrails/{id}`. An absent guardrail is an `OpenRouterNotFoundError`. */
+  async getGuardrail(guardrailId: string): Promise<Guardrail> {
+    const path = `/guardrails/${segment("guardrailId", guardrailId)}`;
+    return toGuardrail(parseWire(WireGuardrailEnvelope, await this.#send("GET", path), "GET", path).data);
+  }
+
+  /** `GET /guardrails/{id}/assignments/members`, page after page: the guardrail's direct members. */
+  listAssignmentPages(guardrailId: string, options: ListOptions = {}): AsyncIterable<GuardrailAssignment[]> {
+    const route = `/guardrails/${segment("guardrailId", guardrailId)}/assignments/members`;
+    return this.#paginate(route, options, (body, path) => {
+      const page = parseWire(WireAssignmentPage, body, "GET", path);
+      return { items: page.data.map(toAssignment), totalCount: page.total_count };
+    });
+  }
+
+  /** Every member assigned directly to the guardrail. */
+  async listAssignments(guardrailId: string, options: ListOptions = {}): Promise<GuardrailAssignment[]> {
+    return collect(this.listAssignmentPages(guardrailId, options));
+  }
+
+  /**
+   * `POST /guardrails/{id}/assignments/members`: ONE request; the caller chunks. The answer
+   * holds only a count, never the assignments: a listing confirms them.
+   */
+  async assignMembers(guardrailId: string, userIds: readonly string[]): Promise<{ assignedCount: number }> {
+    const path = `/guardrails/${segment("guardrailId", guardrailId)}/assignments/members`;
+    const body = await this.#send("POST", path, { member_user_ids: checkUserIds(userIds, "assignMembers") });
+    return { assignedCount: parseWire(WireAssignResult, body, "POST", path).assigned_count };
+  }
+
+  /** `POST /guardrails/{id}/assignments/members/remove`: ONE request; the caller chunks. */
+  async unassignMembers(guardrailId: string, userIds: readonly string[]): Promise<{ unassignedCount: number }> {
+    const path = `/guardrails/${segment("guardrailId", guardrailId)}/assignments/members/remove`;
+    const body = await this.#send("POST", path, { member_user_ids: checkUserIds(userIds, "unassignMembers") });
+    return { unassignedCount: parseWire(WireUnassignResult, body, "POST", path).unassigned_count };
+  }
+
   /** Destroys the connection pool; requests still running fail. */
   async close(): Promise<void> {
     await this.#transport.close();
@@ -256,9 +372,16 @@ function segment(field: string, value: string): string {
     throw new OpenRouterArgumentError(`${field} must be a non-empty string, got ${JSON.stringify(value)}`);
   }
   if (value === "." || value === "..") {
-    throw new OpenRouterArgumentError(`${field} ${JSON.stringify(value)} is not a workspace id or slug`);
+    throw new OpenRouterArgumentError(`${field} ${JSON.stringify(value)} is not an id or slug`);
   }
   return encodeURIComponent(value);
+}
+
+function budgetPath(idOrSlug: string, interval: BudgetInterval): string {
+  if (!(BUDGET_INTERVALS as readonly string[]).includes(interval)) {
+    throw new OpenRouterArgumentError(`interval must be one of ${BUDGET_INTERVALS.join(", ")}, got ${JSON.stringify(interval)}`);
+  }
+  return `/workspaces/${segment("idOrSlug", idOrSlug)}/budgets/${interval}`;
 }
 
 function checkUserIds(userIds: readonly string[], method: string): string[] {

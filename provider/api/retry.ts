@@ -9,9 +9,12 @@
  *   "created or updated", never an error), so a replay cannot double-apply;
  * - bulk remove: removing a user who is no longer a member is not an error
  *   (`removed_count` only counts real removals), so a replay is harmless;
+ * - a budget's PUT sets the same limit again, and its DELETE succeeds when there is none;
+ * - guardrail assignment: assigning a member to the guardrail it is on is idempotent, and
+ *   unassigning one who is not assigned removes nothing;
  * - POST /workspaces is the exception (a replay after a lost 201 is refused, "slug taken"):
  *   never a duplicate, since slugs are unique, and the Workspace lifecycle settles it by
- *   looking the slug up (workspace-lifecycle.ts `create`).
+ *   looking the slug up (workspace/lifecycle.ts `create`).
  *
  * Imports nothing, so it can be loaded anywhere cheaply.
  */

@@ -11,9 +11,15 @@ import { z } from "zod";
 import { OpenRouterResponseError } from "../core/errors";
 import type {
   AddMembersResult,
+  BudgetAnswer,
+  Guardrail,
+  GuardrailAssignment,
   Membership,
+  OrganizationMember,
   RemoveMembersResult,
   Workspace,
+  WorkspaceBudget,
+  WorkspaceBudgets,
   WorkspaceFields,
 } from "./types";
 
@@ -67,6 +73,50 @@ export const WireAddMembersResult = z.object({ added_count: Count, data: z.array
 export const WireRemoveMembersResult = z.object({ removed_count: Count });
 /** `DELETE /workspaces/{id}`: `deleted` may be absent, but `false` is a failure. */
 export const WireDeleteResult = z.object({ deleted: z.boolean().optional() });
+
+/** A member of the organization's directory as the service sends it. */
+export const WireOrganizationMember = z.object({
+  id: z.string().min(1),
+  email: z.string(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  role: z.string(),
+});
+/** `GET /organization/members`: one page. */
+export const WireOrganizationMemberPage = z.object({ data: z.array(WireOrganizationMember), total_count: Count });
+
+/** A workspace budget as the service sends it. */
+export const WireBudget = z.object({
+  id: z.string().min(1),
+  workspace_id: z.string(),
+  limit_usd: z.number(),
+  reset_interval: z.string().nullish(),
+  created_at: z.string(),
+  updated_at: z.string().nullish(),
+});
+/** `GET /workspaces/{id}/budgets`. */
+export const WireBudgetList = z.object({ data: z.array(WireBudget), include_byok_in_budgets: z.boolean().optional() });
+/** `GET|PUT /workspaces/{id}/budgets/{interval}`. */
+export const WireBudgetEnvelope = z.object({ data: WireBudget, include_byok_in_budgets: z.boolean().optional() });
+
+/** `GET /guardrails/{id}`: the fields member assignments rely on; the rest is dropped. */
+export const WireGuardrailEnvelope = z.object({
+  data: z.object({ id: z.string().min(1), name: z.string(), workspace_id: z.string().nullish() }),
+});
+/** A member assignment as the service sends it. */
+export const WireAssignment = z.object({
+  id: z.string(),
+  user_id: z.string().min(1),
+  guardrail_id: z.string(),
+  assigned_by: z.string().nullish(),
+  created_at: z.string(),
+});
+/** `GET /guardrails/{id}/assignments/members`: one page. */
+export const WireAssignmentPage = z.object({ data: z.array(WireAssignment), total_count: Count });
+/** `POST /guardrails/{id}/assignments/members`. */
+export const WireAssignResult = z.object({ assigned_count: Count });
+/** `POST /guardrails/{id}/assignments/members/remove`. */
+export const WireUnassignResult = z.object({ unassigned_count: Count });
 
 /** One page of a paginated list, mapped. */
 export interface Page<T> {
@@ -124,6 +174,53 @@ export function toWorkspace(wire: WireWorkspace): Workspace {
     disabledServerTools: wire.disabled_server_tools ?? null,
     ...(wire.include_byok_in_budgets !== undefined ? { includeByokInBudgets: wire.include_byok_in_budgets } : {}),
     ...(wire.default_guardrail_id !== undefined ? { defaultGuardrailId: wire.default_guardrail_id } : {}),
+  };
+}
+
+/** Maps a directory entry to an `OrganizationMember`. */
+export function toOrganizationMember(wire: z.infer<typeof WireOrganizationMember>): OrganizationMember {
+  return { userId: wire.id, email: wire.email, firstName: wire.first_name ?? null, lastName: wire.last_name ?? null, role: wire.role };
+}
+
+/** Maps a wire budget to a `WorkspaceBudget`. */
+export function toBudget(wire: z.infer<typeof WireBudget>): WorkspaceBudget {
+  return {
+    id: wire.id,
+    workspaceId: wire.workspace_id,
+    limitUsd: wire.limit_usd,
+    resetInterval: wire.reset_interval ?? null,
+    createdAt: wire.created_at,
+    updatedAt: wire.updated_at ?? null,
+  };
+}
+
+/** Maps a budget list with its BYOK flag. */
+export function toBudgets(wire: z.infer<typeof WireBudgetList>): WorkspaceBudgets {
+  return { budgets: wire.data.map(toBudget), ...withByok(wire.include_byok_in_budgets) };
+}
+
+/** Maps one budget's answer with its BYOK flag. */
+export function toBudgetAnswer(wire: z.infer<typeof WireBudgetEnvelope>): BudgetAnswer {
+  return { budget: toBudget(wire.data), ...withByok(wire.include_byok_in_budgets) };
+}
+
+function withByok(flag: boolean | undefined): { includeByokInBudgets?: boolean } {
+  return flag === undefined ? {} : { includeByokInBudgets: flag };
+}
+
+/** Maps a guardrail. */
+export function toGuardrail(wire: z.infer<typeof WireGuardrailEnvelope>["data"]): Guardrail {
+  return { id: wire.id, name: wire.name, workspaceId: wire.workspace_id ?? null };
+}
+
+/** Maps a member assignment. */
+export function toAssignment(wire: z.infer<typeof WireAssignment>): GuardrailAssignment {
+  return {
+    id: wire.id,
+    userId: wire.user_id,
+    guardrailId: wire.guardrail_id,
+    assignedBy: wire.assigned_by ?? null,
+    createdAt: wire.created_at,
   };
 }
 

@@ -471,6 +471,46 @@ describe("routes against the emulator", () => {
     emulator.log.clear();
   });
 
+  it("lists the organization's directory across pages, ids as userIds take them", async () => {
+    emulator.configure({ pageSizeCap: 50 });
+    const directory = await api.listOrganizationMembers({ concurrency: 3 });
+    expect(directory.map((m) => m.userId)).toEqual([...orgUsers, "user_admin", "user_scim"].sort());
+    expect(directory.find((m) => m.userId === "user_admin")).toMatchObject({ role: "org:admin", email: expect.stringContaining("@") });
+    expect(emulator.log.entries.every((e) => e.route === "GET /organization/members" && e.path.includes("limit=100"))).toBe(true);
+  });
+
+  it("puts, reads, lists and deletes a workspace's budgets, with the workspace-wide BYOK flag", async () => {
+    const { id } = emulator.createWorkspace({ slug: "budgeted" });
+    const monthly = await api.putBudget("budgeted", "monthly", { limitUsd: 500, includeByokInBudgets: true });
+    expect(monthly).toMatchObject({ budget: { workspaceId: id, limitUsd: 500, resetInterval: "monthly" }, includeByokInBudgets: true });
+    const lifetime = await api.putBudget("budgeted", "lifetime", { limitUsd: 5000 });
+    expect(lifetime).toMatchObject({ budget: { limitUsd: 5000, resetInterval: null }, includeByokInBudgets: true });
+    expect(await api.getBudget("budgeted", "monthly")).toEqual(monthly);
+    const listed = await api.listBudgets("budgeted");
+    expect(listed.includeByokInBudgets).toBe(true);
+    expect(listed.budgets.map((b) => b.limitUsd).sort((a, b) => a - b)).toEqual([500, 5000]);
+    await api.deleteBudget("budgeted", "monthly");
+    await api.deleteBudget("budgeted", "monthly");
+    await expect(api.getBudget("budgeted", "monthly")).rejects.toMatchObject({ name: "OpenRouterNotFoundError", status: 404 });
+    // The service's ordering rule: a daily limit above the lifetime one is refused.
+    await expect(api.putBudget("budgeted", "daily", { limitUsd: 9000 })).rejects.toMatchObject({ status: 400 });
+    await expect(api.putBudget("budgeted", "daily", { limitUsd: 0 })).rejects.toBeInstanceOf(OpenRouterArgumentError);
+    await expect(api.getBudget("budgeted", "hourly" as never)).rejects.toBeInstanceOf(OpenRouterArgumentError);
+  });
+
+  it("reads a guardrail, assigns and unassigns members in one request each, and lists the assignments", async () => {
+    const workspace = emulator.createWorkspace({ slug: "guarded" });
+    emulator.addMembers("guarded", ["user_0001", "user_0002", "user_0003"]);
+    const guardrail = emulator.createGuardrail({ workspaceId: workspace.id, name: "Strict" });
+    expect(await api.getGuardrail(guardrail.id)).toEqual({ id: guardrail.id, name: "Strict", workspaceId: workspace.id });
+    expect(await api.assignMembers(guardrail.id, ["user_0001", "user_0002"])).toEqual({ assignedCount: 2 });
+    expect((await api.listAssignments(guardrail.id)).map((a) => a.userId)).toEqual(["user_0001", "user_0002"]);
+    expect(await api.unassignMembers(guardrail.id, ["user_0002", "user_0003"])).toEqual({ unassignedCount: 1 });
+    expect(emulator.guardrailMemberIds(guardrail.id)).toEqual(["user_0001"]);
+    await expect(api.getGuardrail("no-such-guardrail")).rejects.toMatchObject({ name: "OpenRouterNotFoundError" });
+    expect(emulator.log.entries.filter((e) => e.route?.startsWith("POST")).map((e) => e.userIdsCount)).toEqual([2, 2]);
+  });
+
   it("creates, reads by slug and UUID, updates, lists and deletes a workspace", async () => {
     const created = await api.createWorkspace({ name: "Routes", slug: "routes", description: "from the client test" });
     expect(created).toMatchObject({ name: "Routes", slug: "routes", description: "from the client test", ioLoggingSamplingRate: expect.any(Number) });
