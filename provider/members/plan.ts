@@ -5,7 +5,7 @@
  * table-tested on its own (test/members/plan.test.ts) and the lifecycle is a thin loop over
  * what these functions return.
  */
-import { isUuid } from "../core/ids";
+import { sameWorkspace } from "../api/workspace-ref";
 import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
 import { isUnknown } from "../core/unknowns";
 
@@ -179,16 +179,6 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   return { changes: changed, replaces: [] };
 }
 
-
-function sameWorkspace(olds: Record<string, unknown>, newId: unknown): boolean {
-  if (typeof newId !== "string") return false;
-  const aliases = [olds.workspaceId, olds.workspaceUuid, olds.workspaceSlug].filter(
-    (alias): alias is string => typeof alias === "string" && alias !== "",
-  );
-  return aliases.some(
-    (alias) => alias === newId || (isUuid(alias) && isUuid(newId) && alias.toLowerCase() === newId.toLowerCase()),
-  );
-}
 
 function limitOf(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
