@@ -15,6 +15,8 @@ export { WorkspaceMembers } from "./members/resource";
 export type { WorkspaceMembersArgs } from "./members/resource";
 export { Workspace } from "./workspace/resource";
 export type { WorkspaceArgs } from "./workspace/resource";
+export { WorkspaceBudgets } from "./budgets/resource";
+export type { WorkspaceBudgetsArgs, BudgetOutput } from "./budgets/resource";
 export type { Membership, WorkspaceFields } from "./api/types";
 
 // Lookups
@@ -47,11 +49,13 @@ export {
   ChangeFailedError,
   PartialFailureError,
   RemovalLimitError,
+  BudgetOrderError,
   MembersFileError,
   isOpenRouterError,
 } from "./core/errors";
-export type { MembersFileProblem } from "./core/errors";
+export type { MembersFileProblem, BudgetLimitFact } from "./core/errors";
 
 // Internal: reachable because existing states hold serialized providers; not for programs.
 export { WorkspaceMembersProvider } from "./members/resource";
 export { WorkspaceProvider } from "./workspace/resource";
+export { WorkspaceBudgetsProvider } from "./budgets/resource";
