@@ -35,6 +35,7 @@ export type { MembersConfig } from "./gitops/load";
 export { declareMembers, declareWorkspaces } from "./gitops/declare";
 export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
 export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock } from "./gitops/validate";
+export type { BudgetsBlock } from "./gitops/budgets";
 
 // Errors: every error the package throws is an OpenRouterError.
 export {
