@@ -104,7 +104,8 @@ export async function remove(id: string, props: Record<string, unknown>): Promis
   const state = props ?? {};
   const { managedFields, unconfirmedFields } = readRecorded(state);
   const intervals = managedFields.filter(
-    (field): field is BudgetInterval => field !== "includeByokInBudgets" && (state[field] != null || unconfirmedFields.includes(field)),
+    (field): field is BudgetInterval =>
+      field !== "includeByokInBudgets" && ((state[field] !== null && state[field] !== undefined) || unconfirmedFields.includes(field)),
   );
   const routes = budgetRoutes(connect().client, stateTarget(id, state).uuid);
   const deleted: BudgetInterval[] = [];

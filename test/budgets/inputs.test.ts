@@ -2,6 +2,7 @@
  * WorkspaceBudgets check and diff (issue 17): pure, no HTTP. Check names the property and
  * the value, and both limits of a pair out of order; diff compares only the managed fields.
  */
+import fc from "fast-check";
 import { checkBudgetInputs, diffBudgets } from "../../provider/budgets/inputs";
 import { UNKNOWN } from "../../provider/core/unknowns";
 
@@ -77,9 +78,25 @@ describe("check", () => {
     expect(checkBudgetInputs({ workspaceId: UNKNOWN, daily: UNKNOWN, weekly: 5, includeByokInBudgets: UNKNOWN }).failures).toEqual([]);
   });
 
-  it("never throws, whatever the inputs are", () => {
-    for (const news of [null, 5, "x", [], { workspaceId: {} }]) expect(() => checkBudgetInputs(news)).not.toThrow();
+  it("never throws, and never passes a limit that is not a number above 0, whatever the inputs are", () => {
     expect(checkBudgetInputs(null).failures).toEqual([{ property: "", reason: "the inputs must be an object, got null" }]);
+    const value = fc.oneof(fc.anything(), fc.double(), fc.constant(UNKNOWN), fc.constant(null));
+    const inputs = fc.record(
+      { workspaceId: value, daily: value, weekly: value, monthly: value, lifetime: value, includeByokInBudgets: value, other: value },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(inputs, fc.anything()), (news) => {
+        const { inputs: checkedInputs, failures } = checkBudgetInputs(news);
+        if (failures.length > 0) return;
+        for (const interval of ["daily", "weekly", "monthly", "lifetime"]) {
+          const limit = checkedInputs[interval];
+          expect(limit === undefined || limit === null || limit === UNKNOWN || (typeof limit === "number" && limit > 0 && Number.isFinite(limit))).toBe(true);
+        }
+        expect(() => diffBudgets({}, checkedInputs)).not.toThrow();
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
   });
 });
 
