@@ -7,6 +7,7 @@
 import { OpenRouterNotFoundError } from "../core/errors";
 import { isUuid } from "../core/ids";
 import { quote } from "../core/messages";
+import { isUnknown } from "../core/unknowns";
 import type { OpenRouterClient } from "./client";
 import type { Workspace } from "./types";
 
@@ -59,4 +60,27 @@ export function sameWorkspace(state: Record<string, unknown>, newId: unknown): b
 
 function nonEmpty(value: unknown): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+/** The diff of a resource whose `workspaceId` points at another workspace. */
+export interface WorkspaceMove {
+  /** `undefined` when the new `workspaceId` is a preview unknown: it may turn out to be the same one. */
+  changes: true | undefined;
+  replaces: ["workspaceId"];
+  deleteBeforeReplace: true;
+}
+
+/**
+ * The engine-facing diff when `newId` points at another workspace than the state's (see
+ * {@link sameWorkspace}): replace, deleting first. Were the new resource created first and
+ * the "other" workspace the same one under a name the diff could not match (its slug,
+ * unknown without an API call), the old one's delete would then undo what the new one just
+ * set. An unknown `newId` (it comes from a workspace being created or replaced) lists the
+ * replacement it may turn out to be, so a preview warns of it. `undefined` when the
+ * resource stays on its workspace.
+ */
+export function workspaceMove(state: Record<string, unknown>, newId: unknown): WorkspaceMove | undefined {
+  if (isUnknown(newId)) return { changes: undefined, replaces: ["workspaceId"], deleteBeforeReplace: true };
+  if (!sameWorkspace(state, newId)) return { changes: true, replaces: ["workspaceId"], deleteBeforeReplace: true };
+  return undefined;
 }

@@ -5,7 +5,7 @@
  * Plain tests only (no zod): the members file checks its `budgets:` blocks with this too,
  * and programs that never fail a check never load zod.
  */
-import { sameWorkspace } from "../api/workspace-ref";
+import { workspaceMove } from "../api/workspace-ref";
 import { BUDGET_INTERVALS } from "../api/types";
 import { checkKeys, type CheckFailure, type CheckedInputs } from "../core/check";
 import { workspaceIdProblem } from "../core/ids";
@@ -73,7 +73,7 @@ export interface BudgetsDiff {
   changes: boolean | undefined;
   /** `workspaceId` when it points at another workspace. */
   replaces: string[];
-  /** Set with `replaces`: the old resource's budgets go before the new one's come (see below). */
+  /** Set with `replaces`: the old resource's budgets go before the new one's come. */
   deleteBeforeReplace?: boolean;
 }
 
@@ -84,16 +84,13 @@ export interface BudgetsDiff {
  * stops setting is an update too (no request then, only `managedFields` moves). Fields
  * recorded as unconfirmed make a change whatever the inputs: the next `up` settles them.
  *
- * `workspaceId` pointing at another workspace replaces the resource, deleting first: were
- * the new one created first and the "other" workspace the same one under a name the diff
- * could not match, the old one's delete would remove the budgets just set. A switch between
- * the workspace's slug and its own UUID is an update. Never throws.
+ * `workspaceId` pointing at another workspace replaces the resource, deleting first (so the
+ * old one's delete cannot remove budgets the new one just set; see `workspaceMove`); a
+ * switch between the workspace's slug and its own UUID is an update. Never throws.
  */
 export function diffBudgets(olds: Record<string, unknown>, news: Record<string, unknown>): BudgetsDiff {
-  const newWorkspace = news.workspaceId;
-  if (isUnknown(newWorkspace) || !sameWorkspace(olds, newWorkspace)) {
-    return { changes: isUnknown(newWorkspace) ? undefined : true, replaces: ["workspaceId"], deleteBeforeReplace: true };
-  }
+  const move = workspaceMove(olds, news.workspaceId);
+  if (move !== undefined) return move;
   if (BUDGET_FIELDS.some((field) => isUnknown(news[field]))) return { changes: undefined, replaces: [] };
   const desired = readDesired(news);
   const recorded = readRecorded(olds);
@@ -102,7 +99,7 @@ export function diffBudgets(olds: Record<string, unknown>, news: Record<string, 
     return desired.wanted[field] !== limitOf(olds[field]);
   });
   const changes =
-    olds.workspaceId !== newWorkspace ||
+    olds.workspaceId !== news.workspaceId ||
     !sameFields(desired.managedFields, recorded.managedFields) ||
     recorded.unconfirmedFields.length > 0 ||
     valueChanged;
