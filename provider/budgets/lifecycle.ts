@@ -73,11 +73,12 @@ async function reconcile(
 
   const { step, error, mayHaveApplied } = outcome.failure;
   const reason = error instanceof Error ? error.message : String(error);
-  const unknownFate = outcome.unconfirmed.length > 0 ? `; whether it applied is unknown (the listing meant to tell failed too), so the next run settles it first` : "";
+  const unknownFate =
+    outcome.unconfirmed.length > 0 ? "; whether it applied is unknown (the listing meant to tell failed too), so the next run settles it first" : "";
   const message =
     `${operation === "create" ? "Setting" : "Updating"} the budgets of workspace ${quote(desired.workspaceId)} did not finish: ` +
-    `${describeStep(step)} failed: ${reason}${unknownFate}. ${outcome.done} of ${plan.steps.length} changes went through ` +
-    "and the state records exactly those, so running the update again finishes the rest.";
+    `${describeStep(step)} failed: ${reason}${unknownFate}. ${outcome.done} of ${plan.steps.length} changes went through before it; ` +
+    "the state records what the service confirmed, so running the update again finishes the rest.";
   if (operation === "create" && outcome.done === 0 && !mayHaveApplied) throw new ChangeFailedError(message, [reason]);
   throw new PartialFailureError(message, target.uuid, { ...outs, __provider: desired.provider }, [reason], outcome.unconfirmed);
 }

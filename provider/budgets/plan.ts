@@ -124,9 +124,10 @@ export function describeConflict({ wider, narrower }: OrderConflict): string {
  * The BYOK flag rides on the first PUT; when nothing else needs one, the narrowest budget
  * that stays (a managed one if any) is PUT again with its own limit to carry it.
  *
- * Refuses, before any request: wanted budgets that break the rule against each other or
- * against the unmanaged ones the service holds; a change no order gets through (only when
- * the service's budgets break the rule already); a BYOK change with no budget to carry it.
+ * Refuses, before any request: a wanted limit that breaks the rule against the other
+ * wanted ones or the unmanaged budgets the service holds; a change no order gets through
+ * (only when the service's budgets break the rule already); a BYOK change with no budget
+ * to carry it.
  */
 export function planBudgets(input: BudgetPlanInput): BudgetPlan {
   const { current, wanted } = input;
@@ -141,10 +142,14 @@ export function planBudgets(input: BudgetPlanInput): BudgetPlan {
     pending.push(pendingStep(interval, have, want));
   }
 
-  const [conflict] = orderConflicts(target);
-  if (conflict !== undefined) {
-    const unmanaged = [conflict.wider.interval, conflict.narrower.interval].filter((interval) => wanted[interval] === undefined);
-    return { refusal: { reason: "out-of-order", conflict, unmanaged } };
+  // Each new limit against every budget of the target; two budgets the change leaves alone
+  // are not judged (were they out of order, set by hand, that is no reason to refuse this).
+  for (const { step } of pending) {
+    const conflict = step.action === "put" ? findOrderConflict(target, step.interval, step.limitUsd) : undefined;
+    if (conflict !== undefined) {
+      const unmanaged = [conflict.wider.interval, conflict.narrower.interval].filter((interval) => wanted[interval] === undefined);
+      return { refusal: { reason: "out-of-order", conflict, unmanaged } };
+    }
   }
 
   pending.sort((a, b) => a.rank - b.rank || a.tiebreak - b.tiebreak);

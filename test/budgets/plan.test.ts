@@ -111,6 +111,14 @@ describe("planBudgets: the order of the steps", () => {
     });
   });
 
+  it("does not judge two budgets the change leaves alone, even out of order (set by hand)", () => {
+    expect(show(stepsOf({ current: { weekly: 100, monthly: 50 }, wanted: { daily: 10 } }))).toEqual(["put daily 10"]);
+    // But a new limit is judged against every budget: daily 80 breaks against monthly 50.
+    expect(planBudgets({ current: { weekly: 100, monthly: 50 }, wanted: { daily: 80 } })).toMatchObject({
+      refusal: { reason: "out-of-order", conflict: { wider: { interval: "monthly", limitUsd: 50 } }, unmanaged: ["monthly"] },
+    });
+  });
+
   it("refuses when the service's budgets break the rule already and no order gets past them", () => {
     // Set by hand outside the rule: daily 40 above weekly 10. Neither PUT is accepted first.
     expect(planBudgets({ current: { daily: 40, weekly: 10 }, wanted: { daily: 20, weekly: 30 } })).toEqual({
@@ -222,12 +230,13 @@ describe("planBudgets: properties over random before and after sets", () => {
     );
   });
 
-  it("refuses exactly the targets that break the rule, before any step, and from any budgets (in order or not) plans only steps the rule accepts", () => {
+  it("refuses exactly the targets where a new limit breaks the rule, before any step, and from any budgets (in order or not) plans only steps the rule accepts", () => {
     fc.assert(
       fc.property(budgetSets(), wantedSets(), (current, wanted) => {
         const plan = planBudgets({ current, wanted });
         const target = targetOf(current, wanted);
-        if (!keepsRule(target)) {
+        const newLimits = BUDGET_INTERVALS.filter((interval) => target[interval] !== undefined && target[interval] !== current[interval]);
+        if (newLimits.some((interval) => !putKeepsRule(target, interval, target[interval]!))) {
           expect(plan).toMatchObject({ refusal: { reason: "out-of-order" } });
           return;
         }
