@@ -75,7 +75,8 @@ export function declareWorkspaces(file: MembersFile, options: DeclareMembersOpti
 
 /**
  * {@link declareWorkspaces}, returning the `WorkspaceMembers` by key (for stack outputs). The
- * workspaces of entries with a `workspace:` block are declared too.
+ * workspaces of entries with a `workspace:` block, and the budgets of those with a
+ * `budgets:` block, are declared too.
  */
 export function declareMembers(
   file: MembersFile,
