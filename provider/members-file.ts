@@ -20,7 +20,7 @@
  * knows it, and the entry: `members.yaml:7: workspaces.platform.users[3]: "user_bob" is
  * listed twice (first at users[1])`.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as Yaml from "yaml";
 import { closestName, isUuid, quote, userIdProblem, workspaceIdProblem } from "./ids";
 import { Workspace, type WorkspaceArgs } from "./workspace";
@@ -82,8 +82,12 @@ export interface MembersFileProblem {
   message: string;
 }
 
-/** Thrown when a members file cannot be read or is not valid; its message lists every problem. */
-export class MembersFileError extends Error {
+/**
+ * Thrown when a members file cannot be read or is not valid; its message lists every problem.
+ * A `RunError`, so that `pulumi preview` prints the problems alone, as its error, instead of
+ * an unhandled exception with a stack trace through this package and Node's internals.
+ */
+export class MembersFileError extends pulumi.RunError {
   override readonly name = "MembersFileError";
   constructor(
     /** The file name or config key the problems are in. */
