@@ -40,6 +40,7 @@ export class PartialFailureError extends Error {
     message: string,
     readonly id: string,
     readonly properties: Record<string, unknown>,
+    /** What `pulumi up` prints for the failure: the CLI shows these, never `message`. */
     readonly reasons: string[],
     /**
      * Users whose change was sent but could not be confirmed either way (the answer was lost
@@ -167,7 +168,7 @@ async function apply(
       "the state records exactly what went through, so running the update again finishes the rest.";
     if (operation === "create" && !result.changedAnything && result.unconfirmed.length === 0) throw new Error(message);
     const properties = { ...outs, __provider: desired.provider };
-    throw new PartialFailureError(message, target.uuid, properties, result.failures, result.unconfirmed);
+    throw new PartialFailureError(message, target.uuid, properties, [message], result.unconfirmed);
   }
   return outs;
 }
