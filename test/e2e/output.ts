@@ -57,3 +57,16 @@ export function userEntries(lines: string[], property = "userIds"): string[] {
 function indentOf(line: string): number {
   return line.length - line.trimStart().length;
 }
+
+/**
+ * The step's own properties printed with a sign (`~ maxRemovals`, `+ exclusive`), as
+ * `{ sign, name }`; the entries inside a property are not among them.
+ */
+export function signedProperties(lines: string[]): { sign: "+" | "-" | "~"; name: string }[] {
+  const properties = lines
+    .map((line) => /^(\s*)(?:([-+~]) )?(\w+)\s*: /.exec(line))
+    .filter((match) => match !== null)
+    .map((match) => ({ column: match[0].indexOf(match[3]!), sign: match[2] as "+" | "-" | "~" | undefined, name: match[3]! }));
+  const topColumn = Math.min(...properties.map((p) => p.column));
+  return properties.filter((p) => p.column === topColumn && p.sign !== undefined).map(({ sign, name }) => ({ sign: sign!, name }));
+}

@@ -11,7 +11,6 @@
  * any failure. Without a CLI (see `npm run pulumi-cli`) the suite is skipped, except under
  * CI, where that is a failure. A failed run keeps its stacks' folder and names it.
  */
-import { rmSync } from "node:fs";
 import { seedDemoOrganization, startEmulator } from "../../provider/testing";
 import { findPulumiCli } from "../../scripts/pulumi-cli";
 import { CASES } from "./cases";
@@ -60,7 +59,7 @@ async function main(selected: string[]): Promise<number> {
   }
   const failed = cases.length - passed;
 
-  if (failed === 0 && !process.env.E2E_KEEP) rmSync(farm.root, { recursive: true, force: true });
+  if (failed === 0 && !process.env.E2E_KEEP) farm.remove();
   else console.log(`kept for inspection: ${farm.root}`);
   console.log(`total ${seconds(performance.now() - started)}`);
   console.log(`e2e: ${passed} passed, ${failed} failed`);

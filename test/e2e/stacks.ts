@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Emulator } from "../../provider/testing";
@@ -47,6 +47,11 @@ export class StackFarm {
     writeFileSync(join(root, "package.json"), JSON.stringify(farmPackage(await packInto(root)), null, 2));
     await installFromCache(root, ["--no-package-lock"]);
     return new StackFarm(root, cli, performance.now() - started);
+  }
+
+  /** Deletes the folder: the package's install and every stack in it. */
+  remove(): void {
+    rmSync(this.root, { recursive: true, force: true });
   }
 
   /** A copy of an example in its own folder, with its own local backend, not yet initialised. */
