@@ -2,6 +2,19 @@
 import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * The import directions ARCHITECTURE.md states, enforced per folder of provider/: read
+ * downwards, gitops uses the resources, the resources use api/ and core/, api/ uses core/,
+ * and nothing points back up. A lazy `require` is always paired with an `import type` of
+ * the same module, so these rules see it too.
+ */
+const layer = (folder, forbidden, why) => ({
+  files: [`provider/${folder}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": ["error", { patterns: [{ group: forbidden, message: why }] }],
+  },
+});
+
 export default tseslint.config(
   { ignores: ["lib/**", "node_modules/**", "examples/*/node_modules/**", "bench/results/**", "coverage/**", "*.js", "*.mjs"] },
   eslint.configs.recommended,
@@ -9,6 +22,39 @@ export default tseslint.config(
   {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  layer("core", ["../*", "../**"], "core/ is the bottom layer: it imports nothing of ours outside core/."),
+  layer("testing", ["../*", "../**"], "the emulator stands alone (node builtins only), so it can be shipped and run by itself."),
+  layer(
+    "api",
+    ["../*", "../**", "!../core", "!../core/**", "!../version"],
+    "api/ imports only core/ (and the package version).",
+  ),
+  layer(
+    "members",
+    ["../workspace", "../workspace/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
+    "a resource imports api/ and core/, never another resource, the lookups or the members file.",
+  ),
+  layer(
+    "workspace",
+    ["../members", "../members/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
+    "a resource imports api/ and core/, never another resource, the lookups or the members file.",
+  ),
+  layer(
+    "lookups",
+    ["../members", "../members/**", "../workspace", "../workspace/**", "../gitops", "../gitops/**", "../index"],
+    "the lookups import api/ and core/ only.",
+  ),
+  layer("gitops", ["../index", "../lookups", "../lookups/**"], "nothing imports the package entry; gitops declares resources, it does not look things up."),
+  {
+    files: ["provider/*.ts"],
+    ignores: ["provider/index.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["./*/**", "./index"], message: "the top-level helpers import nothing of ours, so any folder may use them." }] },
+      ],
     },
   },
 );

@@ -9,23 +9,27 @@
  *   concurrency, on our client.
  */
 import { join } from "node:path";
-import type * as Lifecycle from "../provider/lifecycle";
-import type * as Client from "../provider/client";
-import type * as Bounded from "../provider/bounded";
-import type * as Inputs from "../provider/inputs";
-import type * as Ledger from "../provider/ledger";
-import type * as Plan from "../provider/plan";
-import type { Membership } from "../provider/types";
+import type * as Lifecycle from "../provider/members/lifecycle";
+import type * as Client from "../provider/api/client";
+import type * as Apply from "../provider/members/apply";
+import type * as Bounded from "../provider/core/bounded";
+import type * as Sets from "../provider/core/sets";
+import type * as Inputs from "../provider/members/inputs";
+import type * as Ledger from "../provider/members/ledger";
+import type * as Plan from "../provider/members/plan";
+import type { Membership } from "../provider/api/types";
 import type { OpenRouter } from "@openrouter/sdk";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the built package, as the plugin loads it */
 const libDir = join(__dirname, "..", "lib");
-const loadLifecycle = (): typeof Lifecycle => require(join(libDir, "lifecycle.js"));
-const loadClient = (): typeof Client => require(join(libDir, "client.js"));
-const loadBounded = (): typeof Bounded => require(join(libDir, "bounded.js"));
-const loadInputs = (): typeof Inputs => require(join(libDir, "inputs.js"));
-const loadPlan = (): typeof Plan => require(join(libDir, "plan.js"));
-const loadLedger = (): typeof Ledger => require(join(libDir, "ledger.js"));
+const loadLifecycle = (): typeof Lifecycle => require(join(libDir, "members", "lifecycle.js"));
+const loadClient = (): typeof Client => require(join(libDir, "api", "client.js"));
+const loadBounded = (): typeof Bounded => require(join(libDir, "core", "bounded.js"));
+const loadSets = (): typeof Sets => require(join(libDir, "core", "sets.js"));
+const loadApply = (): typeof Apply => require(join(libDir, "members", "apply.js"));
+const loadInputs = (): typeof Inputs => require(join(libDir, "members", "inputs.js"));
+const loadPlan = (): typeof Plan => require(join(libDir, "members", "plan.js"));
+const loadLedger = (): typeof Ledger => require(join(libDir, "members", "ledger.js"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Where the emulator is and how the provider is tuned. */
@@ -99,25 +103,26 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
  *
  * Shared with `ours`, loaded from the same `lib/` modules: the input check (`checkInputs`,
  * which validates every id and returns the sets as keyed maps), the pure planning
- * (`planCreate` / `planUpdate` / `planDelete`, `chunk`, `checkRemovalLimit`), the
- * `MembershipLedger` (an add records only the memberships its answer returned), the
- * bounded queue (`runBounded`: adds and removes in one queue, `concurrency` in flight), the
- * page plan of a listing (first page, then the rest in parallel once `total_count` is
- * known), and the outputs (sorted `userIds` and `memberships`; a refresh also builds the
- * keyed-map inputs it hands back).
+ * (`planCreate` / `planUpdate` / `planDelete`), the sending of a plan (`applyChanges`:
+ * chunks, adds and removes in one bounded queue, the `MembershipLedger` recording only
+ * what the answers returned), the page plan of a listing (first page, then the rest in
+ * parallel once `total_count` is known), and the outputs (sorted `userIds` and
+ * `memberships`; a refresh also builds the keyed-map inputs it hands back).
  *
  * Different: the requests and answers go through the SDK's client and its own models,
- * mapped here to our `Membership`. Left out, since the benchmark never meets them:
- * `protectedUserIds` and `maxRemovals` (never set), the provider's repair of an
- * inconsistent old state, and its partial-failure handling (settling lost answers,
- * refusals, partial-failure state): any failure here simply throws.
+ * mapped here to our `Membership` (the routes `applyChanges` is given). Left out, since the
+ * benchmark never meets them: `protectedUserIds` and `maxRemovals` (never set), the
+ * provider's repair of an inconsistent old state, and its partial-failure state: any
+ * failure here simply throws.
  */
 export async function sdkDriver(target: Target): Promise<MembersDriver> {
   const { OpenRouter } = await import("@openrouter/sdk");
   const sdk = new OpenRouter({ apiKey: target.managementKey, serverURL: target.baseUrl });
   const { checkInputs } = loadInputs();
-  const { planCreate, planUpdate, planDelete, chunk, checkRemovalLimit, readIds, toIdMap } = loadPlan();
+  const { planCreate, planUpdate, planDelete } = loadPlan();
+  const { readIds, toIdMap } = loadSets();
   const { MembershipLedger } = loadLedger();
+  const { applyChanges } = loadApply();
   const { runBounded } = loadBounded();
   const states = new Map<string, Lifecycle.MembersState>();
 
@@ -137,34 +142,19 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
     return [first, ...outcome.results].flatMap((p) => (p?.data ?? []).map(toMembership));
   };
   /** Sends the plan's chunks and returns the record: `known` but the spared, changed only by answers. */
-  const applyPlan = async (uuid: string, plan: Plan.MemberPlan, known: readonly Membership[]): Promise<Ledger.MembershipLedger> => {
-    const limitError = checkRemovalLimit(plan.remove.length, undefined);
-    if (limitError !== undefined) throw new Error(limitError);
+  const applyPlan = async <T extends { userId: string }>(uuid: string, plan: Plan.MemberPlan, known: readonly T[]) => {
     const spared = new Set(plan.spared);
-    const ledger = new MembershipLedger(known.filter((m) => !spared.has(m.userId)));
-    const batches = [
-      ...chunk(plan.add, target.batchSize).map((userIds) => ({ adding: true, userIds })),
-      ...chunk(plan.remove, target.batchSize).map((userIds) => ({ adding: false, userIds })),
-    ];
-    const outcome = await runBounded(batches, target.concurrency, async ({ adding, userIds }) => {
-      if (adding) {
-        const answer = await sdk.workspaces.bulkAddMembers({ id: uuid, bulkAddWorkspaceMembersRequest: { userIds } });
-        const asked = new Set(userIds);
-        const confirmed = answer.data.filter((m) => asked.has(m.userId)).map(toMembership);
-        ledger.confirmAdded(confirmed);
-        const returned = new Set(confirmed.map((m) => m.userId));
-        const leftOut = userIds.filter((u) => !returned.has(u));
-        if (leftOut.length > 0) throw new Error(`the service did not add ${leftOut.join(", ")}`);
-      } else {
-        const answer = await sdk.workspaces.bulkRemoveMembers({ id: uuid, bulkRemoveWorkspaceMembersRequest: { userIds } });
-        if (answer.removedCount < userIds.length) throw new Error(`the service removed ${answer.removedCount} of ${userIds.length} users`);
-        ledger.forget(userIds);
-      }
-    });
-    if (outcome.errors.length > 0) throw outcome.errors[0];
-    return ledger;
+    const ledger = new MembershipLedger<T | Membership>(known.filter((m) => !spared.has(m.userId)));
+    const routes: Apply.MemberRoutes<Membership> = {
+      add: async (userIds) => (await sdk.workspaces.bulkAddMembers({ id: uuid, bulkAddWorkspaceMembersRequest: { userIds } })).data.map(toMembership),
+      remove: async (userIds) => (await sdk.workspaces.bulkRemoveMembers({ id: uuid, bulkRemoveWorkspaceMembersRequest: { userIds } })).removedCount,
+      list: () => listAll(uuid),
+    };
+    const outcome = await applyChanges(routes, plan, ledger, target);
+    if (outcome.failures.length > 0) throw new Error(outcome.failures.join("; "));
+    return ledger as Ledger.MembershipLedger<Membership>;
   };
-  const toState = (desired: { workspaceId: string; exclusive: boolean }, uuid: string, slug: string | undefined, ledger: Ledger.MembershipLedger): Lifecycle.MembersState => ({
+  const toState = (desired: { workspaceId: string; exclusive: boolean }, uuid: string, slug: string | undefined, ledger: Ledger.MembershipLedger<Membership>): Lifecycle.MembersState => ({
     workspaceId: desired.workspaceId,
     workspaceUuid: uuid,
     ...(slug === undefined ? {} : { workspaceSlug: slug }),
@@ -189,7 +179,6 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
       const current = desired.exclusive ? await listAll(old.workspaceUuid) : undefined;
       const plan = planUpdate({
         oldManaged: old.userIds,
-        unconfirmed: old.memberships.filter((m) => m.id === "").map((m) => m.userId),
         wanted: desired.userIds,
         exclusive: desired.exclusive,
         currentMembers: current?.map((m) => m.userId),
@@ -211,8 +200,7 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
       const old = state(workspace);
       const plan = planDelete({ managed: old.userIds });
       // As the provider's delete: each user recorded until its removal is confirmed.
-      const placeholders = plan.remove.map((userId) => ({ id: "", userId, workspaceId: old.workspaceUuid, role: "", createdAt: "" }));
-      await applyPlan(old.workspaceUuid, plan, placeholders);
+      await applyPlan(old.workspaceUuid, plan, plan.remove.map((userId) => ({ userId })));
       states.delete(workspace);
     },
   };

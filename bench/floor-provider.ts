@@ -17,7 +17,7 @@ type Inputs = Record<string, unknown>;
 export const floorProvider: pulumi.dynamic.ResourceProvider = {
   async configure() {},
 
-  /** Ours: `userIds` as the keyed map `{ "<id>": true }` (DESIGN "Checked inputs"), `exclusive` defaulted. */
+  /** Ours: `userIds` as the keyed map `{ "<id>": true }` (ARCHITECTURE.md "Checked inputs"), `exclusive` defaulted. */
   async check(_olds: Inputs, news: Inputs) {
     const userIds: Record<string, boolean> = {};
     for (const id of news.userIds as string[]) userIds[id] = true;
@@ -52,6 +52,7 @@ export const floorProvider: pulumi.dynamic.ResourceProvider = {
       memberships,
       exclusive: inputs.exclusive === true,
       protectedUserIds: [],
+      unconfirmedUserIds: [],
     };
     return { id: workspaceUuid, outs };
   },

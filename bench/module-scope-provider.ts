@@ -5,7 +5,7 @@
  * what lazy loading saves.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import * as lifecycle from "../provider/lifecycle";
+import * as lifecycle from "../provider/members/lifecycle";
 
 type Inputs = Record<string, unknown>;
 

@@ -3,14 +3,14 @@
  * serialized provider each resource stores, our share of the plugin's cold start, and the
  * plugin's peak memory during a large create, beside the same run with a floor provider
  * that does no work (./floor-provider), which is what Pulumi alone needs for it. The plugin
- * is spawned and driven over gRPC by the engine harness (test/harness), with `__provider`
+ * is spawned and driven over gRPC by the engine harness (test/engine/harness), with `__provider`
  * produced by Pulumi's own serializer.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
-import { captureRegistrations, registrationNamed, secret, startPlugin, type PropertyMap } from "../test/harness";
+import { captureRegistrations, registrationNamed, secret, startPlugin, type PropertyMap } from "../test/engine/harness";
 import type * as PackageEntry from "../provider/index";
 import { FloorMembers } from "./floor-provider";
 

@@ -1,46 +1,57 @@
 /**
  * pulumi-openrouter: declarative OpenRouter workspace membership for Pulumi.
  *
- * This entry loads only the resource classes and the error types; the implementation
- * (client, zod schemas) is loaded by the provider at call time.
+ * This entry loads only the resource classes, the lookups and the error types; the
+ * implementation (client, zod schemas, YAML parser) loads at call time.
+ *
+ * For programs: the resources, their argument types, the lookups, the members file and the
+ * errors. Internal, but exported because existing stacks need them: the `...Provider`
+ * classes (every resource's state holds a serialized copy of one, so the class must stay
+ * reachable; programs never construct one).
  */
-export { WorkspaceMembers, WorkspaceMembersProvider } from "./workspace-members";
-export type { WorkspaceMembersArgs } from "./workspace-members";
-export { Workspace, WorkspaceProvider } from "./workspace";
-export type { WorkspaceArgs } from "./workspace";
+
+// Resources
+export { WorkspaceMembers } from "./members/resource";
+export type { WorkspaceMembersArgs } from "./members/resource";
+export { Workspace } from "./workspace/resource";
+export type { WorkspaceArgs } from "./workspace/resource";
+export type { Membership, WorkspaceFields } from "./api/types";
+
+// Lookups
 export {
   getWorkspace,
   getWorkspaceOutput,
   listWorkspaces,
   getWorkspaceMembers,
   getWorkspaceMembersOutput,
-} from "./lookups";
-export type { GetWorkspaceResult, GetWorkspaceMembersResult, LookupOptions } from "./lookups";
-export type { Membership, WorkspaceFields } from "./types";
+} from "./lookups/workspaces";
+export type { GetWorkspaceResult, GetWorkspaceMembersResult, LookupOptions } from "./lookups/workspaces";
+
+// The members file (GitOps)
+export { loadMembersFile, parseMembersFile, validateMembers, loadMembersFromConfig } from "./gitops/load";
+export type { MembersConfig } from "./gitops/load";
+export { declareMembers, declareWorkspaces } from "./gitops/declare";
+export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
+export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock } from "./gitops/validate";
+
+// Errors: every error the package throws is an OpenRouterError.
 export {
   OpenRouterError,
   OpenRouterApiError,
+  OpenRouterNotFoundError,
   OpenRouterNetworkError,
   OpenRouterTimeoutError,
   OpenRouterResponseError,
   OpenRouterConfigError,
   OpenRouterArgumentError,
-} from "./errors";
-export {
-  loadMembersFile,
-  parseMembersFile,
-  validateMembers,
-  loadMembersFromConfig,
-  declareMembers,
-  declareWorkspaces,
+  ChangeFailedError,
+  PartialFailureError,
+  RemovalLimitError,
   MembersFileError,
-} from "./members-file";
-export type {
-  MembersFile,
-  WorkspaceMembersEntry,
-  WorkspaceBlock,
-  MembersFileProblem,
-  DeclareMembersOptions,
-  DeclaredWorkspaces,
-  MembersConfig,
-} from "./members-file";
+  isOpenRouterError,
+} from "./core/errors";
+export type { MembersFileProblem } from "./core/errors";
+
+// Internal: reachable because existing states hold serialized providers; not for programs.
+export { WorkspaceMembersProvider } from "./members/resource";
+export { WorkspaceProvider } from "./workspace/resource";

@@ -1,5 +1,5 @@
 /**
- * Chaos soak (issue #5): the histories of test/chaos.test.ts, as many as asked.
+ * Chaos soak (issue #5): the histories of test/engine/chaos.test.ts, as many as asked.
  *
  *   npm run chaos -- --runs 2000                  # a new random seed, printed first
  *   npm run chaos -- --runs 500 --seed 20250605   # the same histories every time
@@ -9,8 +9,9 @@
  * Exits 1 on the first broken property, naming the seed and index to replay, or on any
  * unhandled rejection.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import type * as Lifecycle from "../provider/lifecycle";
+import type * as Lifecycle from "../provider/members/lifecycle";
 import { describeFailure, generateHistories, runHistories } from "../test/support/chaos";
 
 const { values } = parseArgs({
@@ -27,10 +28,11 @@ process.on("unhandledRejection", (reason) => unhandled.push(reason));
 
 /** A fresh lifecycle module: its configuration is per module instance, as per plugin process. */
 function loadLifecycle(): typeof Lifecycle {
-  const providerDir = require.resolve("../provider/lifecycle").replace(/lifecycle\.[jt]s$/, "");
+  // The whole provider, not only the lifecycle: its configuration lives in api/connection.ts.
+  const providerDir = resolve(__dirname, "..", "provider");
   for (const path of Object.keys(require.cache)) if (path.startsWith(providerDir)) delete require.cache[path];
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- one module instance per lane
-  return require("../provider/lifecycle") as typeof Lifecycle;
+  return require("../provider/members/lifecycle") as typeof Lifecycle;
 }
 
 function whole(name: string, text: string | undefined, min: number): number | undefined {

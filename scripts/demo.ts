@@ -32,8 +32,8 @@ import {
   type Registration,
   type ResourceState,
   type Step,
-} from "../test/harness";
-import { REPO_ROOT } from "../test/harness/build";
+} from "../test/engine/harness";
+import { REPO_ROOT } from "../test/engine/harness/build";
 import { startCliDriver } from "./demo-cli";
 import { findPulumiCli, type PulumiCli } from "./pulumi-cli";
 import { propertyDiff, type PropertyDiffEntry } from "../test/support/property-diff";

@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
  * Runs the OpenRouter emulator from the command line with a seeded demo organization and
- * prints the base URL and a management key to use with it.
+ * prints the base URL and a management key to use with it, then what the demo holds.
  *
  *   npm run emulator -- --port 4010 --seed demo --latency 20 --fault-rate 0.05
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_RANDOM_FAULT_KINDS, type RandomFaultKind } from "./faults";
-import { seedDemoOrganization } from "./demo";
-import { startEmulator, type EmulatorOptions } from "./emulator";
+import { DEMO_WORKSPACE_SLUG, seedDemoOrganization } from "./demo";
+import { startEmulator, type Emulator, type EmulatorOptions } from "./emulator";
 
 const USAGE = `Usage: openrouter-emulator [options]
   --host <host>            listen address (default 127.0.0.1)
@@ -21,7 +21,16 @@ const USAGE = `Usage: openrouter-emulator [options]
   --rate-limit <n>/<ms>    at most n requests per ms window, e.g. 10/1000
   --non-org <mode>         reject | leave-out: bulk add with users outside the organization
   --empty                  do not seed the demo organization
-  --help                   show this text`;
+  --help                   show this text
+
+Routes, under the base URL, with the management key as a bearer token:
+  GET|POST /workspaces, GET|PATCH|DELETE /workspaces/{id}
+  GET /workspaces/{id}/members, POST /workspaces/{id}/members/add|remove
+  GET /organization/members                          the organization's users, with emails
+  GET /workspaces/{id}/budgets, GET|PUT|DELETE /workspaces/{id}/budgets/{interval}
+                                                     interval: daily|weekly|monthly|lifetime
+  GET /guardrails/{id}, GET|POST /guardrails/{id}/assignments/members,
+  POST /guardrails/{id}/assignments/members/remove`;
 
 /** Turns command-line arguments into emulator options; throws naming the bad flag. */
 export function parseCliOptions(argv: string[]): { options: EmulatorOptions; seedDemo: boolean; help: boolean } {
@@ -68,6 +77,30 @@ export function parseCliOptions(argv: string[]): { options: EmulatorOptions; see
   return { options, seedDemo: !values.empty, help: values.help ?? false };
 }
 
+/** What the demo organization holds, with the ids to paste into requests. */
+function printDemo(emulator: Emulator): void {
+  for (const user of emulator.users()) {
+    const name = [user.firstName, user.lastName].filter((part) => part !== null).join(" ");
+    console.log(`user ${user.id} <${user.email}>${name === "" ? "" : ` ${name}`} (org:${user.role})`);
+  }
+  for (const slug of ["default", "demo-platform", "demo-research"]) {
+    const workspace = emulator.workspace(slug);
+    if (!workspace) continue;
+    console.log(`workspace ${slug} ${workspace.id}: ${emulator.memberIds(slug).join(", ")}`);
+    const budgets = emulator.budgets(slug).map((budget) => `${budget.reset_interval ?? "lifetime"} ${budget.limit_usd}`);
+    if (budgets.length > 0) {
+      const byok = workspace.include_byok_in_budgets ? ", BYOK included" : "";
+      console.log(`  budgets (USD${byok}): ${budgets.join(", ")}`);
+    }
+  }
+  const platform = emulator.workspace(DEMO_WORKSPACE_SLUG);
+  const guardrail = platform && emulator.memberGuardrailId(platform.id, "user_alice");
+  if (guardrail !== undefined) {
+    const { name } = emulator.guardrail(guardrail) as { name: string };
+    console.log(`guardrail "${name}" ${guardrail}: ${emulator.guardrailMemberIds(guardrail).join(", ")}`);
+  }
+}
+
 function numberFlag(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -86,12 +119,7 @@ async function main(): Promise<void> {
   console.log(`OpenRouter emulator listening on ${emulator.url}`);
   console.log(`OPENROUTER_BASE_URL=${emulator.url}`);
   console.log(`OPENROUTER_MANAGEMENT_KEY=${emulator.managementKey}`);
-  if (seedDemo) {
-    for (const slug of ["default", "demo-platform", "demo-research"]) {
-      const workspace = emulator.workspace(slug);
-      if (workspace) console.log(`workspace ${slug} ${workspace.id}: ${emulator.memberIds(slug).join(", ")}`);
-    }
-  }
+  if (seedDemo) printDemo(emulator);
   const stop = (signal: string) => {
     void emulator.close().then(() => {
       console.log(`Emulator stopped (${signal})`);

@@ -12,7 +12,7 @@ export interface RequestLogEntry {
   route: RouteName | undefined;
   /** The status sent, or `"dropped"` when the socket was destroyed without an answer. */
   status: number | "dropped";
-  /** Length of `user_ids` in the body of a bulk add or remove. */
+  /** Length of the user id list in a bulk request's body: `user_ids` (members add/remove) or `member_user_ids` (guardrail assign/unassign). */
   userIdsCount: number | undefined;
   /** The injected fault's label (`script:503`, `random:drop`, `rate-limit`, ...). */
   fault: string | undefined;

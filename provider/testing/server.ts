@@ -5,7 +5,7 @@ import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promi
 import type { FaultDecision, FaultPlan, MalformedBody } from "./faults";
 import { EmulatorHttpError, errorBody } from "./http-error";
 import type { PendingEntry, RequestLog } from "./request-log";
-import { answerRoute, matchRoute, type RouteMatch, type RouteSettings } from "./routes";
+import { answerRoute, matchRoute, USER_IDS_FIELDS, type RouteMatch, type RouteName, type RouteSettings } from "./routes";
 import type { Organization } from "./state";
 
 /** The base path every route lives under, as on openrouter.ai. */
@@ -172,7 +172,7 @@ function answerRequest(
     if (match.kind === "method-not-allowed") {
       return { ...refusal(new EmulatorHttpError(405, "Method Not Allowed")), headers: { allow: match.allow.join(", ") } };
     }
-    return answerRoute(context.org, match.route, match.workspaceId ?? "", query, bodyText, context.routeSettings());
+    return answerRoute(context.org, match.route, match.params, query, bodyText, context.routeSettings());
   } catch (error) {
     if (error instanceof EmulatorHttpError) return refusal(error);
     throw error;
@@ -234,10 +234,12 @@ function twistTypes(value: unknown): unknown {
   return value;
 }
 
-function countUserIds(route: string, bodyText: string): number | undefined {
-  if (!route.endsWith("/members/add") && !route.endsWith("/members/remove")) return undefined;
+/** The length of the user id list a bulk request carries (`user_ids` or `member_user_ids`), for the log. */
+function countUserIds(route: RouteName, bodyText: string): number | undefined {
+  const field = USER_IDS_FIELDS[route];
+  if (field === undefined) return undefined;
   try {
-    const userIds = (JSON.parse(bodyText) as { user_ids?: unknown }).user_ids;
+    const userIds = (JSON.parse(bodyText) as Record<string, unknown> | null)?.[field];
     return Array.isArray(userIds) ? userIds.length : undefined;
   } catch {
     return undefined;

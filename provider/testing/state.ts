@@ -1,125 +1,100 @@
+import { Guardrails } from "./guardrails";
 import { EmulatorHttpError } from "./http-error";
+import { WorkspaceBudgets, type BudgetInterval, type WireBudget } from "./budgets";
+import { Directory, type OrgUser, type OrgUserFields, type WireOrgMember } from "./directory";
 import type { RandomSource } from "./random";
-
-/** A workspace as the emulator sends it (OpenRouter's wire shape, snake_case). */
-export interface WireWorkspace {
-  id: string;
-  name: string;
-  slug: string;
-  description: string | null;
-  created_at: string;
-  updated_at: string | null;
-  created_by: string | null;
-  default_text_model: string | null;
-  default_image_model: string | null;
-  default_provider_sort: string | null;
-  io_logging_sampling_rate: number;
-  io_logging_api_key_ids: number[] | null;
-  is_data_discount_logging_enabled: boolean;
-  is_observability_broadcast_enabled: boolean;
-  is_observability_io_logging_enabled: boolean;
-  disabled_server_tools: string[] | null;
-  include_byok_in_budgets: boolean;
-  default_guardrail_id: string;
-}
-
-/** A membership as the emulator sends it. */
-export interface WireMember {
-  id: string;
-  user_id: string;
-  workspace_id: string;
-  role: string;
-  created_at: string;
-}
-
-/** The settings a workspace may be created or patched with (wire names). */
-export type WorkspaceSettings = Partial<
-  Pick<
-    WireWorkspace,
-    | "description"
-    | "default_text_model"
-    | "default_image_model"
-    | "default_provider_sort"
-    | "io_logging_sampling_rate"
-    | "io_logging_api_key_ids"
-    | "is_data_discount_logging_enabled"
-    | "is_observability_broadcast_enabled"
-    | "is_observability_io_logging_enabled"
-    | "disabled_server_tools"
-    | "include_byok_in_budgets"
-  >
->;
-
-/** What `POST /workspaces` creates a workspace from. */
-export type WorkspaceCreateFields = { name: string; slug: string } & WorkspaceSettings;
-
-/** What `PATCH /workspaces/{id}` may change. */
-export type WorkspacePatch = Partial<WorkspaceCreateFields>;
-
-/** What the admin surface creates a workspace from: the slug, optionally a fixed id and name. */
-export type WorkspaceByHand = { slug: string; name?: string; id?: string } & WorkspaceSettings;
-
-/** A member of the organization. */
-export interface OrgUser {
-  /** The user's id, e.g. `user_alice`. */
-  id: string;
-  /** Organization role (`"admin"`, `"member"`, or any other string); bulk add copies it. */
-  role: string;
-  /** Managed by the identity provider: the service refuses to remove such a member. */
-  scim: boolean;
-}
+import { SortedIdMap, type Page } from "./sorted-map";
+import {
+  SLUG_PATTERN,
+  type WireMember,
+  type WireWorkspace,
+  type WorkspaceByHand,
+  type WorkspaceCreateFields,
+  type WorkspacePatch,
+} from "./workspace-shapes";
 
 /** How a bulk add treats users who are not organization members. */
 export type NonOrgUsersMode = "reject" | "leave-out";
 
-/** One page of a list route. */
-export interface Page<T> {
-  data: T[];
-  total_count: number;
+/** What an {@link Organization} is built from. */
+export interface OrganizationSetup {
+  /** Generated UUIDs. */
+  random: RandomSource;
+  /** Derived user names, apart from `random` so adding users never shifts the ids generated after. */
+  people: RandomSource;
+  now: () => Date;
+  nonOrgUsers: NonOrgUsersMode;
+  /** The organization's id, which guardrail assignments carry. */
+  organizationId: string;
 }
 
-/** The slug rule of `POST /workspaces`. */
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-
-interface WorkspaceRecord {
+/** A workspace and everything that goes when it is deleted. */
+export interface WorkspaceRecord {
+  /** Replaced, never changed in place: copies handed out stay as they were. */
   data: WireWorkspace;
   isDefault: boolean;
-  members: Map<string, WireMember>;
-  /** Member user ids in page order; rebuilt lazily after a change, so paging 10,000 members sorts once. */
-  sortedUserIds: string[] | undefined;
+  members: SortedIdMap<WireMember>;
   /** Active API keys per user in this workspace. */
   apiKeyCounts: Map<string, number>;
+  budgets: Map<BudgetInterval, WireBudget>;
 }
 
-const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+/** How the areas beside the workspaces (budgets, guardrails) reach them. */
+export interface WorkspaceIndex {
+  /** For a route: the workspace by UUID or slug, else 404 `Workspace not found`. */
+  requireWorkspace(idOrSlug: string): WorkspaceRecord;
+  /** For the admin surface: the workspace by UUID or slug, else a plain `Error`. */
+  workspaceByHand(idOrSlug: string): WorkspaceRecord;
+}
 
 const workspaceNotFound = () => new EmulatorHttpError(404, "Workspace not found");
 
 /**
- * The organization the emulator serves: users with org roles, workspaces, memberships and
- * API-key ownership. Methods that model routes throw {@link EmulatorHttpError} with the
- * service's refusal; the `*ByHand` methods model changes made in the dashboard and throw a
- * plain `Error` on misuse.
+ * The organization the emulator serves: users (its directory), workspaces, memberships and
+ * API-key ownership, with the workspaces' budgets and guardrails beside them in areas of
+ * their own that it keeps in step. Methods that model routes throw {@link EmulatorHttpError}
+ * with the service's refusal; the `*ByHand` methods model changes made in the dashboard and
+ * throw a plain `Error` on misuse.
  */
-export class Organization {
+export class Organization implements WorkspaceIndex {
   /** How a bulk add treats users outside the organization; changeable at runtime. */
   nonOrgUsers: NonOrgUsersMode;
   readonly defaultWorkspaceId: string;
-  private readonly users = new Map<string, OrgUser>();
+  readonly organizationId: string;
+  /** Each workspace's budgets, kept in its record. */
+  readonly budgets: WorkspaceBudgets;
+  /** The guardrails of every workspace (and legacy ones of none), with their member assignments. */
+  readonly guardrails: Guardrails;
+  private readonly directory: Directory;
+  private readonly random: RandomSource;
+  private readonly now: () => Date;
   private readonly workspaces = new Map<string, WorkspaceRecord>();
   private readonly idBySlug = new Map<string, string>();
   private apiKeySerial = 0;
 
-  constructor(
-    private readonly random: RandomSource,
-    private readonly now: () => Date,
-    nonOrgUsers: NonOrgUsersMode,
-  ) {
-    this.nonOrgUsers = nonOrgUsers;
+  constructor(setup: OrganizationSetup) {
+    this.random = setup.random;
+    this.now = setup.now;
+    this.nonOrgUsers = setup.nonOrgUsers;
+    this.directory = new Directory(setup.people);
+    this.organizationId = setup.organizationId;
+    this.budgets = new WorkspaceBudgets(this, setup.random, setup.now);
+    this.guardrails = new Guardrails({
+      workspaces: this,
+      isOrgUser: (userId) => this.directory.has(userId),
+      organizationId: setup.organizationId,
+      random: setup.random,
+      now: setup.now,
+    });
     this.defaultWorkspaceId = this.insertWorkspace({ name: "Default Workspace", slug: "default" }, true).data.id;
   }
 
   // ---- routes ------------------------------------------------------------------------
+
+  /** `GET /organization/members`: every organization user, in id order. */
+  listOrganizationMembers(offset: number, limit: number): Page<WireOrgMember> {
+    return this.directory.list(offset, limit);
+  }
 
   listWorkspaces(offset: number, limit: number): Page<WireWorkspace> {
     const all = [...this.workspaces.values()];
@@ -157,10 +132,7 @@ export class Organization {
   }
 
   listMembers(idOrSlug: string, offset: number, limit: number): Page<WireMember> {
-    const record = this.requireWorkspace(idOrSlug);
-    const ids = this.sortedMemberIds(record);
-    const data = ids.slice(offset, offset + limit).map((id) => record.members.get(id) as WireMember);
-    return { data, total_count: ids.length };
+    return this.requireWorkspace(idOrSlug).members.page(offset, limit, (member) => member);
   }
 
   /**
@@ -172,7 +144,7 @@ export class Organization {
     const record = this.requireWorkspace(idOrSlug);
     if (record.isDefault) throw new EmulatorHttpError(403, "Cannot modify members of the default workspace");
     const wanted = [...new Set(userIds)];
-    const outsiders = wanted.filter((id) => !this.users.has(id));
+    const outsiders = wanted.filter((id) => !this.directory.has(id));
     if (outsiders.length > 0 && this.nonOrgUsers === "reject") {
       throw new EmulatorHttpError(400, "Some users are not members of the organization", { user_ids: outsiders });
     }
@@ -181,7 +153,7 @@ export class Organization {
     // One bulk add is one moment: its memberships share their creation time.
     const createdAt = this.now().toISOString();
     for (const userId of wanted) {
-      const user = this.users.get(userId);
+      const user = this.directory.get(userId);
       if (!user) continue;
       const existing = record.members.get(userId);
       if (existing && existing.role === user.role) {
@@ -202,7 +174,7 @@ export class Organization {
     const record = this.requireWorkspace(idOrSlug);
     if (record.isDefault) throw new EmulatorHttpError(403, "Cannot modify members of the default workspace");
     const present = [...new Set(userIds)].filter((id) => record.members.has(id));
-    const scimManaged = present.filter((id) => this.users.get(id)?.scim === true);
+    const scimManaged = present.filter((id) => this.directory.get(id)?.scim === true);
     if (scimManaged.length > 0) {
       throw new EmulatorHttpError(
         403,
@@ -218,39 +190,42 @@ export class Organization {
         { user_ids: keyHolders },
       );
     }
-    for (const id of present) record.members.delete(id);
-    if (present.length > 0) record.sortedUserIds = undefined;
+    this.dropMembers(record, present);
     return { removed_count: present.length };
   }
 
   // ---- out of band: the organization's setup and changes made by hand ----------------
 
-  /** Adds users to the organization (and so to the default workspace), or updates them. */
-  addUsers(users: Iterable<string | { id: string; role?: string; scim?: boolean }>): void {
+  /** Adds users to the organization (and so to the default workspace), or updates them (see {@link OrgUserFields}). */
+  addUsers(users: Iterable<string | OrgUserFields>): OrgUser[] {
     const defaultWorkspace = this.workspaces.get(this.defaultWorkspaceId) as WorkspaceRecord;
-    for (const entry of users) {
-      const seed = typeof entry === "string" ? { id: entry } : entry;
-      if (typeof seed.id !== "string" || seed.id.trim() === "") {
-        throw new Error(`Organization user id must be a non-empty string, got ${JSON.stringify(seed.id)}`);
-      }
-      const user: OrgUser = { id: seed.id, role: seed.role ?? "member", scim: seed.scim ?? false };
-      this.users.set(user.id, user);
+    return [...users].map((entry) => {
+      const user = this.directory.put(typeof entry === "string" ? { id: entry } : entry);
       const membership = defaultWorkspace.members.get(user.id);
       if (membership?.role !== user.role) this.putMember(defaultWorkspace, user.id, user.role, this.now().toISOString());
-    }
+      return { ...user };
+    });
   }
 
   /** The organization user `userId`, if there is one. */
   user(userId: string): OrgUser | undefined {
-    const user = this.users.get(userId);
-    return user && { ...user };
+    return this.directory.get(userId);
+  }
+
+  /** The organization user with this email (compared case-insensitively), if there is one. */
+  userByEmail(email: string): OrgUser | undefined {
+    return this.directory.byEmail(email);
+  }
+
+  /** Every organization user, in id order. */
+  users(): OrgUser[] {
+    return this.directory.all();
   }
 
   /** Changes a user's org role (their default-workspace membership follows; others do not). */
   setUserRole(userId: string, role: string): void {
-    const user = this.users.get(userId);
-    if (!user) throw new Error(`No organization user "${userId}"`);
-    this.addUsers([{ ...user, role }]);
+    if (!this.directory.has(userId)) throw new Error(`No organization user "${userId}"`);
+    this.addUsers([{ id: userId, role }]);
   }
 
   /** Creates a workspace as the dashboard would; `name` defaults to the slug, `id` to a generated UUID. */
@@ -270,15 +245,13 @@ export class Organization {
     const record = this.workspaceByHand(idOrSlug);
     const createdAt = this.now().toISOString();
     for (const userId of userIds) {
-      this.putMember(record, userId, role ?? this.users.get(userId)?.role ?? "member", createdAt);
+      this.putMember(record, userId, role ?? this.directory.get(userId)?.role ?? "member", createdAt);
     }
   }
 
-  /** Removes members bypassing SCIM and API-key rules; non-members are ignored. */
+  /** Removes members bypassing SCIM and API-key rules; non-members are ignored; their guardrail there goes too. */
   removeMembersByHand(idOrSlug: string, userIds: Iterable<string>): void {
-    const record = this.workspaceByHand(idOrSlug);
-    for (const userId of userIds) record.members.delete(userId);
-    record.sortedUserIds = undefined;
+    this.dropMembers(this.workspaceByHand(idOrSlug), [...userIds]);
   }
 
   setMemberRole(idOrSlug: string, userId: string, role: string): void {
@@ -307,7 +280,7 @@ export class Organization {
   }
 
   memberIds(idOrSlug: string): string[] {
-    return [...this.sortedMemberIds(this.workspaceByHand(idOrSlug))];
+    return [...this.workspaceByHand(idOrSlug).members.sortedIds()];
   }
 
   member(idOrSlug: string, userId: string): WireMember | undefined {
@@ -343,18 +316,27 @@ export class Organization {
     const record: WorkspaceRecord = {
       data,
       isDefault,
-      members: new Map(),
-      sortedUserIds: undefined,
+      members: new SortedIdMap(),
       apiKeyCounts: new Map(),
+      budgets: new Map(),
     };
     this.workspaces.set(id, record);
     this.idBySlug.set(data.slug, id);
+    this.guardrails.addDefault(data);
     return record;
   }
 
+  /** The record takes the members, API keys and budgets with it; the guardrails are told. */
   private dropWorkspace(record: WorkspaceRecord): void {
     this.workspaces.delete(record.data.id);
     this.idBySlug.delete(record.data.slug);
+    this.guardrails.dropWorkspace(record.data.id);
+  }
+
+  /** A member who leaves a workspace leaves their guardrail there too. */
+  private dropMembers(record: WorkspaceRecord, userIds: readonly string[]): void {
+    for (const userId of userIds) record.members.delete(userId);
+    this.guardrails.dropMembers(record.data.id, userIds);
   }
 
   private putMember(record: WorkspaceRecord, userId: string, role: string, createdAt: string): WireMember {
@@ -368,27 +350,23 @@ export class Organization {
           role,
           created_at: createdAt,
         };
-    if (!existing) record.sortedUserIds = undefined;
     record.members.set(userId, member);
     return member;
-  }
-
-  private sortedMemberIds(record: WorkspaceRecord): string[] {
-    record.sortedUserIds ??= [...record.members.keys()].sort(compareIds);
-    return record.sortedUserIds;
   }
 
   private lookup(idOrSlug: string): WorkspaceRecord | undefined {
     return this.workspaces.get(idOrSlug) ?? this.workspaces.get(this.idBySlug.get(idOrSlug) ?? "");
   }
 
-  private requireWorkspace(idOrSlug: string): WorkspaceRecord {
+  // ---- for the budgets and guardrails areas ({@link WorkspaceIndex}) -------------------
+
+  requireWorkspace(idOrSlug: string): WorkspaceRecord {
     const record = this.lookup(idOrSlug);
     if (!record) throw workspaceNotFound();
     return record;
   }
 
-  private workspaceByHand(idOrSlug: string): WorkspaceRecord {
+  workspaceByHand(idOrSlug: string): WorkspaceRecord {
     const record = this.lookup(idOrSlug);
     if (!record) throw new Error(`The emulator has no workspace "${idOrSlug}"`);
     return record;

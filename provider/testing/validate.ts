@@ -1,5 +1,6 @@
+import { BUDGET_INTERVALS, type BudgetInterval, type BudgetPut } from "./budgets";
 import { EmulatorHttpError } from "./http-error";
-import { SLUG_PATTERN, type WorkspaceCreateFields, type WorkspacePatch } from "./state";
+import { SLUG_PATTERN, type WorkspaceCreateFields, type WorkspacePatch } from "./workspace-shapes";
 
 /** The largest `limit` the list routes accept; a larger one is a 400, never clamped. */
 export const MAX_PAGE_LIMIT = 100;
@@ -38,23 +39,27 @@ function integerParam(query: URLSearchParams, name: string, fallback: number, mi
 }
 
 /**
- * `user_ids` of a bulk add or remove: a non-empty array of non-empty strings. Missing or
- * empty is the service's own `user_ids is required`.
+ * The user ids of a bulk request: `user_ids` (workspace members add/remove) or
+ * `member_user_ids` (guardrail assign/unassign), a non-empty array of non-empty strings.
+ * Missing or empty is the service's own `<field> is required`.
  */
-export function parseUserIds(body: unknown, maxUserIds: number | undefined): string[] {
-  const userIds = isObject(body) ? body.user_ids : undefined;
-  if (userIds === undefined || (Array.isArray(userIds) && userIds.length === 0)) throw badRequest("user_ids is required");
-  if (!Array.isArray(userIds)) throw badRequest(`user_ids must be an array of strings, got ${show(userIds)}`);
+export function parseUserIds(body: unknown, maxUserIds: number | undefined, field: UserIdsField = "user_ids"): string[] {
+  const userIds = isObject(body) ? body[field] : undefined;
+  if (userIds === undefined || (Array.isArray(userIds) && userIds.length === 0)) throw badRequest(`${field} is required`);
+  if (!Array.isArray(userIds)) throw badRequest(`${field} must be an array of strings, got ${show(userIds)}`);
   userIds.forEach((id: unknown, index) => {
     if (typeof id !== "string" || id.trim() === "") {
-      throw badRequest(`user_ids[${index}] must be a non-empty string, got ${show(id)}`);
+      throw badRequest(`${field}[${index}] must be a non-empty string, got ${show(id)}`);
     }
   });
   if (maxUserIds !== undefined && userIds.length > maxUserIds) {
-    throw badRequest(`user_ids may hold at most ${maxUserIds} entries, got ${userIds.length}`);
+    throw badRequest(`${field} may hold at most ${maxUserIds} entries, got ${userIds.length}`);
   }
   return userIds as string[];
 }
+
+/** The body fields that carry a bulk request's user ids. */
+export type UserIdsField = "user_ids" | "member_user_ids";
 
 type FieldCheck = (value: unknown) => boolean;
 
@@ -64,8 +69,11 @@ const isString: FieldCheck = (v) => typeof v === "string";
 const isNullableString: FieldCheck = (v) => v === null || typeof v === "string";
 const isBoolean: FieldCheck = (v) => typeof v === "boolean";
 
-/** Every settable workspace field, with its check and how its expected type is named in errors. */
-const WORKSPACE_FIELDS: Record<string, { check: FieldCheck; expected: string }> = {
+/** Field checks by name, with how each field's expected type is named in errors. */
+type FieldSpecs = Record<string, { check: FieldCheck; expected: string }>;
+
+/** Every workspace field a create or PATCH may set. */
+const WORKSPACE_FIELDS: FieldSpecs = {
   name: { check: (v) => isString(v) && (v as string).trim() !== "", expected: "a non-empty string" },
   slug: { check: (v) => isString(v) && SLUG_PATTERN.test(v as string), expected: "lowercase alphanumeric segments separated by single hyphens" },
   description: { check: isNullableString, expected: "a string or null" },
@@ -87,26 +95,36 @@ const WORKSPACE_FIELDS: Record<string, { check: FieldCheck; expected: string }> 
     check: (v) => v === null || (Array.isArray(v) && v.every(isString)),
     expected: "an array of strings or null",
   },
-  include_byok_in_budgets: { check: isBoolean, expected: "a boolean" },
 };
 
 /**
- * The fields of a workspace PATCH (`required` empty) or create (`name` and `slug`
- * required). Unknown fields are refused so a client sending camelCase names finds out.
+ * A JSON object body of known fields, each checked, `required` ones present. Unknown fields
+ * are refused so a client sending camelCase names finds out.
  */
-function parseWorkspaceFields(body: unknown, required: readonly string[]): Record<string, unknown> {
+function parseFields(body: unknown, specs: FieldSpecs, required: readonly string[]): Record<string, unknown> {
   if (!isObject(body)) throw badRequest(`Request body must be a JSON object, got ${show(body)}`);
   for (const name of required) {
     if (body[name] === undefined) throw badRequest(`${name} is required`);
   }
   const fields: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) {
-    const spec = WORKSPACE_FIELDS[name];
+    const spec = Object.hasOwn(specs, name) ? specs[name] : undefined;
     if (!spec) throw badRequest(`Unknown field ${show(name)}`);
     if (!spec.check(value)) throw badRequest(`${name} must be ${spec.expected}, got ${show(value)}`);
     fields[name] = value;
   }
   return fields;
+}
+
+/**
+ * The fields of a workspace create or PATCH. `include_byok_in_budgets` is the workspace's
+ * field but is set only through a budget PUT; a client sending it here learns where it goes.
+ */
+function parseWorkspaceFields(body: unknown, required: readonly string[]): Record<string, unknown> {
+  if (isObject(body) && body.include_byok_in_budgets !== undefined) {
+    throw badRequest("include_byok_in_budgets is not accepted here: set it with PUT /workspaces/{id}/budgets/{interval}");
+  }
+  return parseFields(body, WORKSPACE_FIELDS, required);
 }
 
 /** The body of `POST /workspaces`. */
@@ -117,4 +135,22 @@ export function parseWorkspaceCreate(body: unknown): WorkspaceCreateFields {
 /** The body of `PATCH /workspaces/{id}`: any subset of the create fields. */
 export function parseWorkspacePatch(body: unknown): WorkspacePatch {
   return parseWorkspaceFields(body, []) as WorkspacePatch;
+}
+
+const BUDGET_FIELDS: FieldSpecs = {
+  limit_usd: { check: (v) => typeof v === "number" && Number.isFinite(v) && v > 0, expected: "a number greater than 0" },
+  include_byok_in_budgets: { check: isBoolean, expected: "a boolean" },
+};
+
+/** The body of `PUT /workspaces/{id}/budgets/{interval}`: `limit_usd` above 0, the BYOK flag optional. */
+export function parseBudgetPut(body: unknown): BudgetPut {
+  return parseFields(body, BUDGET_FIELDS, ["limit_usd"]) as unknown as BudgetPut;
+}
+
+/** The `{interval}` of a budget route: one of the four names, else a 400 naming them. */
+export function parseBudgetInterval(raw: string | undefined): BudgetInterval {
+  if (raw === undefined || !(BUDGET_INTERVALS as readonly string[]).includes(raw)) {
+    throw badRequest(`interval must be one of ${BUDGET_INTERVALS.join(", ")}, got ${show(raw)}`);
+  }
+  return raw as BudgetInterval;
 }

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import type { Emulator } from "../../provider/testing";
 import type { PulumiCli } from "../../scripts/pulumi-cli";
-import { REPO_ROOT, ensureBuilt } from "../harness/build";
-import { installFromCache, packInto } from "../harness/project";
+import { REPO_ROOT, ensureBuilt } from "../engine/harness/build";
+import { installFromCache, packInto } from "../engine/harness/project";
 
 /** The example stacks under `examples/`. */
 export type ExampleName = "quickstart" | "exclusive" | "gitops";

@@ -4,18 +4,19 @@
  * jumps, exclusive on and off) applied through the engine model while the emulator injects
  * seeded random faults, then a convergence phase once the faults stop.
  *
- * Shared by test/chaos.test.ts (a fixed seed, every `npm test`) and scripts/chaos.ts (long
+ * Shared by test/engine/chaos.test.ts (a fixed seed, every `npm test`) and scripts/chaos.ts (long
  * soaks). Every property is checked after every step, failed or not; a violation throws a
  * {@link ChaosViolation} naming the property, the step and the sets involved.
  */
 import { inspect } from "node:util";
 import fc from "fast-check";
-import type * as pulumi from "@pulumi/pulumi";
-import type * as Lifecycle from "../../provider/lifecycle";
-import { toIdSet } from "../../provider/plan";
+import { isOpenRouterError } from "../../provider/core/errors";
+import type * as Lifecycle from "../../provider/members/lifecycle";
+import { toIdSet } from "../../provider/core/sets";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { DEFAULT_RANDOM_FAULT_KINDS } from "../../provider/testing/faults";
 import { EngineModel, type ModelState } from "./engine-model";
+import { stackConfig } from "./stack-config";
 
 /** The users the histories draw from: managed candidates, outsiders, protected admins. */
 export const POOL = Array.from({ length: 18 }, (_, i) => `user_${String(i).padStart(2, "0")}`);
@@ -105,6 +106,8 @@ export interface HistoryReport {
   faultedRequests: number;
   /** Requests the client gave up on (a stall past its timeout). */
   timeouts: number;
+  /** Steps after which the state recorded unconfirmed users (a lost answer no listing settled). */
+  unconfirmedStates: number;
   /** Every error the provider threw, for the secret scan. */
   errors: unknown[];
   /** Every state recorded, for the secret scan. */
@@ -138,6 +141,7 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     requests: 0,
     faultedRequests: 0,
     timeouts: 0,
+    unconfirmedStates: 0,
     errors: [],
     states: [],
   };
@@ -210,7 +214,7 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     }
 
     // Destroy takes out exactly the managed users, never a protected one, nobody else.
-    const managed = toIdSet(model.state!.outputs.userIds);
+    const managed = recordedIds(model.state!);
     report.states.push(model.state!);
     const beforeDestroy = members();
     await model.destroy();
@@ -245,7 +249,7 @@ async function runUp(
   report: HistoryReport,
 ): Promise<boolean> {
   const before = ctx.members();
-  const recordedBefore = ctx.model.state === undefined ? [] : toIdSet(ctx.model.state.outputs.userIds);
+  const recordedBefore = ctx.model.state === undefined ? [] : [...recordedIds(ctx.model.state), ...unconfirmedIds(ctx.model.state)];
   let failed = false;
   let unconfirmed: string[] = [];
   try {
@@ -253,11 +257,15 @@ async function runUp(
   } catch (error) {
     failed = true;
     report.errors.push(error);
-    unconfirmed = (error as { unconfirmed?: string[] }).unconfirmed ?? [];
-    if (!(error instanceof Error) || error.message === "") {
-      throw new ChaosViolation("a failure is an Error with a message", where, { error: String(error) });
+    if (error instanceof Error && (error.name === "ChaosViolation" || error.name === "ModelCheckError")) throw error;
+    // A failure of the service is the provider's to report in its own terms; anything else
+    // (a TypeError, a RangeError) is a bug, never a failed run to retry.
+    if (!isOpenRouterError(error) || error.message === "") {
+      throw new ChaosViolation("a failure is one of the provider's own errors, with a message", where, {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     }
-    if (error.name === "ChaosViolation" || error.name === "ModelCheckError") throw error;
+    unconfirmed = (error as { unconfirmed?: string[] }).unconfirmed ?? [];
     if (inspect(error, { depth: 10, showHidden: true }).includes(ctx.emulator.managementKey)) {
       throw new ChaosViolation("no error names the management key", where, { error: error.message });
     }
@@ -266,6 +274,7 @@ async function runUp(
   const state = ctx.model.state;
   if (state !== undefined) {
     report.states.push(state);
+    if (unconfirmedIds(state).length > 0) report.unconfirmedStates++;
     if (JSON.stringify(state).includes(ctx.emulator.managementKey)) throw new ChaosViolation("no state holds the management key", where, {});
   }
   checkStep(ctx, { where, step, before, after, recordedBefore, state, unconfirmed });
@@ -279,22 +288,23 @@ interface StepObservation {
   after: Set<string>;
   recordedBefore: string[];
   state: ModelState | undefined;
-  /**
-   * Users the provider's error names as unconfirmed: a change sent whose answer was lost,
-   * and the listing meant to settle it failed too. Their truth is unknowable to the
-   * provider, so only for them may the state differ from the service.
-   */
+  /** Users the provider's error names as unconfirmed: they must be the state's `unconfirmedUserIds`. */
   unconfirmed: string[];
 }
 
-/** The recorded state equals the emulator's truth; additive mode and protected users are respected. */
+/**
+ * The recorded state is the truth (issue #13): every user in `userIds` is really a member,
+ * every member this resource added is in `userIds` or `unconfirmedUserIds`, and every
+ * membership is exactly the service's. Additive mode and protected users are respected.
+ */
 function checkStep(ctx: CheckContext, o: StepObservation): void {
   const { history } = ctx;
   const details = () => ({
     before: [...o.before].sort(),
     after: [...o.after].sort(),
     recordedBefore: o.recordedBefore,
-    recorded: o.state === undefined ? "none" : toIdSet(o.state.outputs.userIds),
+    recorded: o.state === undefined ? "none" : recordedIds(o.state),
+    unconfirmed: o.state === undefined ? "none" : unconfirmedIds(o.state),
     desired: o.step.userIds,
     protected: history.protectedIds,
   });
@@ -308,57 +318,77 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
     }
   }
 
-  const added = [...o.after].filter((u) => !o.before.has(u) && !o.unconfirmed.includes(u));
+  const added = [...o.after].filter((u) => !o.before.has(u));
   if (o.state === undefined) {
     // A create that failed before changing anything leaves no state, so it must have changed nothing.
     const removed = [...o.before].filter((u) => !o.after.has(u));
-    if (added.length > 0 || removed.length > 0) {
-      throw new ChaosViolation("no state means no change", o.where, { added, removed, ...details() });
+    if (added.length > 0 || removed.length > 0 || o.unconfirmed.length > 0) {
+      throw new ChaosViolation("no state means no change", o.where, { added, removed, errorUnconfirmed: o.unconfirmed, ...details() });
     }
     return;
   }
-  const recorded = toIdSet(o.state.outputs.userIds);
-  // A user recorded without a membership id is recorded as unconfirmed (a lost answer no
-  // listing could settle): the state says it does not know, and the next run confirms it.
-  const unconfirmedRecord = new Set(
-    ((o.state.outputs.memberships ?? []) as { userId: string; id: string }[]).filter((m) => m.id === "").map((m) => m.userId),
-  );
-  const claimedAbsent = recorded.filter((u) => !o.after.has(u) && !o.unconfirmed.includes(u) && !unconfirmedRecord.has(u));
-  if (claimedAbsent.length > 0) {
-    throw new ChaosViolation("the state never claims a member that is not there", o.where, { claimedAbsent, ...details() });
+  const recorded = recordedIds(o.state);
+  const unsure = unconfirmedIds(o.state);
+  if (unsure.some((u) => recorded.includes(u)) || JSON.stringify(unsure) !== JSON.stringify([...unsure].sort())) {
+    throw new ChaosViolation("unconfirmedUserIds are sorted and apart from userIds", o.where, details());
   }
-  const forgottenAdded = added.filter((u) => !recorded.includes(u));
+  if (o.unconfirmed.length > 0 && JSON.stringify([...o.unconfirmed].sort()) !== JSON.stringify(unsure)) {
+    throw new ChaosViolation("the error names exactly the state's unconfirmed users", o.where, { errorUnconfirmed: o.unconfirmed, ...details() });
+  }
+  const claimedAbsent = recorded.filter((u) => !o.after.has(u));
+  if (claimedAbsent.length > 0) {
+    throw new ChaosViolation("the state's userIds are all really members", o.where, { claimedAbsent, ...details() });
+  }
+  const forgottenAdded = added.filter((u) => !recorded.includes(u) && !unsure.includes(u));
   if (forgottenAdded.length > 0) {
-    throw new ChaosViolation("the state never forgets a member the provider added", o.where, { forgottenAdded, ...details() });
+    throw new ChaosViolation("every member the provider added is in userIds or unconfirmedUserIds", o.where, { forgottenAdded, ...details() });
   }
   // A managed user still there stays managed, unless protected and no longer wanted (it leaves management).
   const forgottenManaged = o.recordedBefore.filter(
-    (u) => o.after.has(u) && !recorded.includes(u) && !(history.protectedIds.includes(u) && !o.step.userIds.includes(u)),
+    (u) =>
+      o.after.has(u) &&
+      !recorded.includes(u) &&
+      !unsure.includes(u) &&
+      !(history.protectedIds.includes(u) && !o.step.userIds.includes(u)),
   );
   if (forgottenManaged.length > 0) {
     throw new ChaosViolation("the state never forgets a managed member that is still there", o.where, { forgottenManaged, ...details() });
   }
-  checkRecordedDetails(ctx, o.state, o.where, o.unconfirmed);
+  checkRecordedDetails(ctx, o.state, o.where);
 }
 
-/** Outputs agree with themselves and with the service: the workspace, and each membership's id and role. */
-function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: string, unconfirmed: string[]): void {
+/** Outputs agree with themselves and with the service: the workspace, and each membership exactly as the service holds it. */
+function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: string): void {
   const outputs = state.outputs;
   if (state.id !== ctx.workspaceUuid || outputs.workspaceUuid !== ctx.workspaceUuid) {
     throw new ChaosViolation("the resource id is the workspace UUID", where, { id: state.id, workspaceUuid: outputs.workspaceUuid });
   }
   const userIds = outputs.userIds as string[];
-  const memberships = (outputs.memberships ?? []) as { id: string; userId: string; role: string }[];
+  const memberships = (outputs.memberships ?? []) as { id: string; userId: string; workspaceId: string; role: string; createdAt: string }[];
   if (JSON.stringify(memberships.map((m) => m.userId)) !== JSON.stringify(userIds) || JSON.stringify([...userIds].sort()) !== JSON.stringify(userIds)) {
     throw new ChaosViolation("userIds are sorted and match memberships", where, { userIds, memberships });
   }
   for (const membership of memberships) {
     const truth = ctx.emulator.member(ctx.workspaceUuid, membership.userId);
-    if (unconfirmed.includes(membership.userId)) continue;
-    if (membership.id !== "" && (truth?.id !== membership.id || truth.role !== membership.role)) {
-      throw new ChaosViolation("each recorded membership is the service's", where, { recorded: membership, truth });
-    }
+    const same =
+      truth !== undefined &&
+      truth.id === membership.id &&
+      truth.role === membership.role &&
+      truth.workspace_id === membership.workspaceId &&
+      truth.created_at === membership.createdAt;
+    if (!same) throw new ChaosViolation("each recorded membership is exactly the service's", where, { recorded: membership, truth });
   }
+}
+
+/** The state's managed members (`userIds`). */
+function recordedIds(state: ModelState): string[] {
+  return toIdSet(state.outputs.userIds);
+}
+
+/** The state's `unconfirmedUserIds`, as stored (sorted by the provider). */
+function unconfirmedIds(state: ModelState): string[] {
+  const value = state.outputs.unconfirmedUserIds;
+  return Array.isArray(value) ? (value as string[]) : [];
 }
 
 function checkProtected(ctx: CheckContext, members: Set<string>, where: string): void {
@@ -371,7 +401,10 @@ function checkConverged(ctx: CheckContext, last: ChaosStep): void {
   const { history } = ctx;
   const members = ctx.members();
   const desired = new Set(last.userIds);
-  const recorded = toIdSet(ctx.model.state?.outputs.userIds);
+  const recorded = ctx.model.state === undefined ? [] : recordedIds(ctx.model.state);
+  if (ctx.model.state !== undefined && unconfirmedIds(ctx.model.state).length > 0) {
+    throw new ChaosViolation("at convergence no user is unconfirmed", "convergence", { unconfirmed: unconfirmedIds(ctx.model.state) });
+  }
   const initial = new Set([...history.unmanaged, ...history.protectedIds]);
   const details = { members: [...members].sort(), desired: [...desired].sort(), recorded };
   if (JSON.stringify(recorded) !== JSON.stringify([...desired].sort())) {
@@ -399,10 +432,6 @@ async function configureLifecycle(lifecycle: typeof Lifecycle, emulator: Emulato
   await lifecycle.configure(stackConfig(config));
 }
 
-/** A `ConfigureRequest` over a plain map, as the plugin would hand over the stack config. */
-export function stackConfig(values: Record<string, string>): pulumi.dynamic.ConfigureRequest {
-  return { config: { get: (key: string) => values[key] } } as unknown as pulumi.dynamic.ConfigureRequest;
-}
 
 /** Figures summed over many histories. */
 export interface ChaosFigures {
@@ -413,6 +442,7 @@ export interface ChaosFigures {
   requests: number;
   faultedRequests: number;
   timeouts: number;
+  unconfirmedStates: number;
   /** Faulted requests over all requests made while faults were on. */
   observedFaultRate: number;
 }
@@ -429,6 +459,7 @@ export function addToFigures(figures: ChaosFigures, report: HistoryReport): Chao
     requests,
     faultedRequests,
     timeouts: figures.timeouts + report.timeouts,
+    unconfirmedStates: figures.unconfirmedStates + report.unconfirmedStates,
     observedFaultRate: requests === 0 ? 0 : faultedRequests / requests,
   };
 }
@@ -484,7 +515,7 @@ export function describeFailure(seed: number, failure: ChaosFailure): string {
   const cause = failure.error instanceof Error ? (failure.error.stack ?? failure.error.message) : String(failure.error);
   return (
     `chaos history ${failure.index} of seed ${seed} broke a property.\n` +
-    `Replay: CHAOS_SEED=${seed} CHAOS_ONLY=${failure.index} npx jest test/chaos.test.ts ` +
+    `Replay: CHAOS_SEED=${seed} CHAOS_ONLY=${failure.index} npx jest test/engine/chaos.test.ts ` +
     `(or npm run chaos -- --seed ${seed} --only ${failure.index})\n` +
     `History: ${JSON.stringify(failure.history)}\n${cause}`
   );
@@ -498,5 +529,6 @@ export const NO_FIGURES: ChaosFigures = {
   requests: 0,
   faultedRequests: 0,
   timeouts: 0,
+  unconfirmedStates: 0,
   observedFaultRate: 0,
 };

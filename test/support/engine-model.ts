@@ -1,8 +1,8 @@
 /**
  * An in-process model of how the Pulumi engine drives one dynamic resource, calling the
  * lifecycle module directly (no plugin process, no gRPC), so that hundreds of chaos
- * histories run in seconds. The real plugin path is covered by test/harness; this model
- * follows the same rules (test/harness/engine.ts, Pulumi's sdk/nodejs/cmd/dynamic-provider):
+ * histories run in seconds. The real plugin path is covered by test/engine/harness; this model
+ * follows the same rules (test/engine/harness/engine.ts, Pulumi's sdk/nodejs/cmd/dynamic-provider):
  *
  * - `check` gets the recorded checked inputs as olds; failures stop the step.
  * - `diff`, `update`, `read` and `delete` get the recorded *outputs*.
@@ -15,7 +15,7 @@
  * the plugin: `undefined` vanishes and null-prototype maps become plain objects.
  */
 import { isDeepStrictEqual } from "node:util";
-import type * as Lifecycle from "../../provider/lifecycle";
+import type * as Lifecycle from "../../provider/members/lifecycle";
 
 /** What the engine records for the resource. */
 export interface ModelState {

@@ -1,0 +1,52 @@
+/**
+ * The rules for ids and names that every check shares: the resources' `check` and the
+ * GitOps file's validation (which must refuse what the resources would). Pure and free of
+ * zod, so the YAML validation can use it without loading zod.
+ */
+
+import { INVISIBLE_PATTERN, quote } from "./messages";
+
+/** Longest user id or workspace id accepted. */
+export const MAX_ID_LENGTH = 256;
+
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The service's slug rule: lowercase letters and digits in segments joined by single hyphens. */
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** True when `value` has the shape of a UUID (any letter case). */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value);
+}
+
+/**
+ * Ids made only of these characters, starting with a letter or digit and at most
+ * MAX_ID_LENGTH long, break none of the rules below: one regex test accepts the common
+ * case, which matters when a check reads 10,000 ids.
+ */
+const PLAIN_USER_ID = /^[A-Za-z0-9][A-Za-z0-9_.@+:-]{0,255}$/;
+
+/** Why `value` cannot be a user id, or `undefined` when it can. */
+export function userIdProblem(value: string): string | undefined {
+  if (PLAIN_USER_ID.test(value)) return undefined;
+  if (value.trim() === "") return `is blank: ${quote(value)}`;
+  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
+  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
+  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
+  // The engine hides keys starting with "__" in previews, and "__proto__" would vanish as a map key.
+  if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
+  return undefined;
+}
+
+/** Why `value` cannot name a workspace, or `undefined` when it can. */
+export function workspaceIdProblem(value: string): string | undefined {
+  if (value === "") return "must not be empty: give the workspace's UUID or slug";
+  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
+  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
+  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
+  if (isUuid(value) || SLUG_PATTERN.test(value)) return undefined;
+  return (
+    `${quote(value)} is neither a workspace UUID nor a slug ` +
+    "(lowercase letters and digits in segments joined by single hyphens, e.g. \"ml-research\")"
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * Sets of ids, as the resources read them in either of their two shapes: the array form (a
+ * program's input, outputs, state written before sets became maps) and the keyed-map form
+ * `{ "<id>": true }` that `check` returns so that `pulumi preview --diff` compares them key
+ * by key. Also chunking. Pure: no I/O; nothing of ours but the unknowns.
+ */
+import { UNKNOWN } from "./unknowns";
+
+/**
+ * The sorted, de-duplicated ids of a set in either of its two shapes. Anything else (absent, null, junk in odd state) is the empty set; array
+ * entries that are not strings and map keys whose value is not `true` are ignored.
+ */
+export function toIdSet(value: unknown): string[] {
+  // readIds lists each id once already; only the order is left to settle.
+  const ids = [...readIds(value).ids];
+  return isStrictlyAscending(ids) ? ids : ids.sort();
+}
+
+/**
+ * The keyed-map form of a set, keys inserted in sorted order. The object has no prototype,
+ * so an id such as `constructor` is an ordinary key (ids starting with `__` never get here:
+ * `check` refuses them, since the engine hides such keys and `__proto__` would vanish).
+ */
+export function toIdMap(ids: Iterable<string>): Record<string, true> {
+  const map = Object.create(null) as Record<string, true>;
+  for (const id of sortedUnique(ids)) map[id] = true;
+  return map;
+}
+
+/**
+ * A set of ids as planning reads it: its ids, each once and in no particular order, and a
+ * membership test. {@link readIds} makes one from either shape of a set.
+ */
+export interface IdSet {
+  readonly ids: readonly string[];
+  has(id: string): boolean;
+  /** A preview unknown stands in the set (as the whole value, an array element or a map flag). */
+  readonly unknown: boolean;
+}
+
+/**
+ * A set in either shape as an {@link IdSet}, never sorted: the keyed map answers `has` by
+ * property lookup, and sorted arrays (what outputs store) are used as they are, their
+ * hash set built only if asked. Sorting would cost more than the whole plan, and the
+ * engine hands the map back in no particular order (its protobuf maps are unordered).
+ * Read as {@link toIdSet} reads: only `true` flags and string entries count, anything
+ * else is the empty set.
+ */
+export function readIds(value: unknown): IdSet {
+  let unknown = value === UNKNOWN;
+  if (Array.isArray(value)) {
+    const ids = value.filter((id): id is string => {
+      if (id === UNKNOWN) unknown = true;
+      return typeof id === "string" && id !== UNKNOWN;
+    });
+    return idSetOf(ids, unknown);
+  }
+  if (value === null || typeof value !== "object") return idSetOf([], unknown);
+  const map = value as Record<string, unknown>;
+  const ids = Object.keys(map).filter((id) => {
+    if (map[id] === UNKNOWN) unknown = true;
+    return map[id] === true;
+  });
+  // Ids never start with "__" (check refuses them), so no key is an Object.prototype member.
+  return { ids, has: (id) => map[id] === true, unknown };
+}
+
+/** An {@link IdSet} of a list; the hash set behind `has` is built on the first test. */
+function idSetOf(list: readonly string[], unknown = false): IdSet {
+  if (!isStrictlyAscending(list)) {
+    const set = new Set(list);
+    return { ids: [...set], has: (id) => set.has(id), unknown };
+  }
+  let set: Set<string> | undefined;
+  return { ids: list, has: (id) => (set ??= new Set(list)).has(id), unknown };
+}
+
+/** `ids` as an {@link IdSet}: as given when it is one, else read as a list. */
+export function asIdSet(ids: Iterable<string> | IdSet): IdSet {
+  if (isIdSet(ids)) return ids;
+  return idSetOf(Array.isArray(ids) ? (ids as string[]) : [...ids]);
+}
+
+function isIdSet(value: Iterable<string> | IdSet): value is IdSet {
+  return typeof (value as Partial<IdSet>).has === "function" && Array.isArray((value as Partial<IdSet>).ids);
+}
+
+/**
+ * Splits `items` into consecutive runs of at most `size` (the last may be shorter); no
+ * items gives no chunks, so an empty `user_ids` request can never be built from it.
+ * Throws a `RangeError` unless `size` is a whole number of at least 1.
+ */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  if (!Number.isInteger(size) || size < 1) {
+    throw new RangeError(`chunk size must be a whole number of at least 1, got ${String(size)}`);
+  }
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+}
+
+/** Whether two sets hold the same ids (each lists its ids once), whatever their order. */
+export function sameSet(a: IdSet, b: IdSet): boolean {
+  return a.ids.length === b.ids.length && a.ids.every((id) => b.has(id));
+}
+
+/** Sorted by UTF-16 code units, the order `Array.prototype.sort` gives strings. */
+function sortedUnique(ids: Iterable<string>): string[] {
+  const list = Array.isArray(ids) ? (ids as string[]) : [...ids];
+  // Outputs store sets sorted, so the common case is a linear scan, not a sort.
+  if (isStrictlyAscending(list)) return list === ids ? list.slice() : list;
+  return [...new Set(list)].sort();
+}
+
+function isStrictlyAscending(list: readonly string[]): boolean {
+  for (let i = 1; i < list.length; i++) if ((list[i - 1] as string) >= (list[i] as string)) return false;
+  return true;
+}

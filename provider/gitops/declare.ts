@@ -1,0 +1,77 @@
+/**
+ * Declaring what a members file says as Pulumi resources: a `Workspace` for each entry with
+ * a `workspace:` block, and one `WorkspaceMembers` per entry, named by the entry's key.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { WorkspaceMembers } from "../members/resource";
+import { Workspace } from "../workspace/resource";
+import type { MembersFile, WorkspaceMembersEntry } from "./validate";
+
+/** How {@link declareWorkspaces} and {@link declareMembers} create the resources. */
+export interface DeclareMembersOptions {
+  /**
+   * The workspace each entry's `WorkspaceMembers` points at, for entries without a
+   * `workspace:` block; defaults to the entry's `workspaceId`. An entry with the block always
+   * points at the workspace it creates.
+   */
+  workspaceIdFor?: (entry: WorkspaceMembersEntry) => pulumi.Input<string>;
+  /**
+   * Options for every resource (a provider-wide `protect`, a parent component, ...). A
+   * block's `protect: true` protects its `Workspace` whatever these say.
+   */
+  resourceOptions?: pulumi.CustomResourceOptions;
+}
+
+/** The resources {@link declareWorkspaces} declared, by entry key. */
+export interface DeclaredWorkspaces {
+  /** One per entry with a `workspace:` block. */
+  workspaces: Record<string, Workspace>;
+  /** One per entry. */
+  members: Record<string, WorkspaceMembers>;
+}
+
+/**
+ * Declares what the file says: a {@link Workspace} for each entry with a `workspace:` block,
+ * and one {@link WorkspaceMembers} per entry, all named by the entry's key. The members of a
+ * created workspace take its `id` as their `workspaceId`, so they depend on it: created after
+ * it, deleted before it, and previewed while its id is still unknown.
+ */
+export function declareWorkspaces(file: MembersFile, options: DeclareMembersOptions = {}): DeclaredWorkspaces {
+  const declared: DeclaredWorkspaces = { workspaces: {}, members: {} };
+  for (const entry of file.workspaces) {
+    let workspaceId: pulumi.Input<string>;
+    if (entry.workspace) {
+      const workspace = new Workspace(entry.key, entry.workspace.args, {
+        ...options.resourceOptions,
+        protect: entry.workspace.protect || options.resourceOptions?.protect,
+      });
+      declared.workspaces[entry.key] = workspace;
+      workspaceId = workspace.id;
+    } else {
+      workspaceId = options.workspaceIdFor?.(entry) ?? entry.workspaceId;
+    }
+    declared.members[entry.key] = new WorkspaceMembers(
+      entry.key,
+      {
+        workspaceId,
+        userIds: entry.userIds,
+        exclusive: entry.exclusive,
+        protectedUserIds: entry.protectedUserIds.length > 0 ? entry.protectedUserIds : undefined,
+        maxRemovals: entry.maxRemovals,
+      },
+      options.resourceOptions,
+    );
+  }
+  return declared;
+}
+
+/**
+ * {@link declareWorkspaces}, returning the `WorkspaceMembers` by key (for stack outputs). The
+ * workspaces of entries with a `workspace:` block are declared too.
+ */
+export function declareMembers(
+  file: MembersFile,
+  options: DeclareMembersOptions = {},
+): Record<string, WorkspaceMembers> {
+  return declareWorkspaces(file, options).members;
+}

@@ -1,0 +1,243 @@
+/**
+ * `check` for `WorkspaceMembers`: validates the inputs (plain tests first; zod schemas word
+ * the failures), names the property and the offending value in every failure, and returns
+ * the sets in the keyed-map form `{ "<id>": true }`, which the engine diffs key by key, so
+ * that `pulumi preview --diff` names each user added or removed. No I/O. Loaded only at
+ * call time inside the plugin, so the zod schemas built here never reach the serialized
+ * provider.
+ */
+import type { z } from "zod";
+import { checkKeys, type CheckFailure, type CheckedInputs } from "../core/check";
+import { userIdProblem, workspaceIdProblem } from "../core/ids";
+import { describe, quote } from "../core/messages";
+import { UNKNOWN, isUnknown } from "../core/unknowns";
+
+/** The inputs a `WorkspaceMembers` resource accepts. */
+export const KNOWN_INPUTS = ["workspaceId", "userIds", "exclusive", "protectedUserIds", "maxRemovals"] as const;
+
+/** Most entries one set may hold; far above any organization, low enough to stay fast. */
+export const MAX_SET_SIZE = 100_000;
+/** Per property, the first this-many problems are reported one by one, then a count. */
+const MAX_FAILURES_PER_PROPERTY = 10;
+
+/**
+ * Validates `news` (the program's inputs as the plugin decoded them) and returns the checked
+ * inputs: `workspaceId` as given, `userIds` and `protectedUserIds` as keyed maps
+ * `{ "<id>": true }` in input order (absent or empty `protectedUserIds` is left out),
+ * `exclusive` always an explicit boolean, `maxRemovals` only when set. Keys starting with
+ * `__` (the runtime's own, such as `__provider`) pass through untouched. Preview unknowns
+ * pass through unchanged and never fail. `olds` is not needed: every rule is about the new
+ * inputs alone.
+ *
+ * Never throws, whatever `news` holds: bad values become failures naming the property and
+ * the value, quoted with control characters escaped and cut to a readable length.
+ */
+export function checkInputs(_olds: Record<string, unknown>, news: Record<string, unknown>): CheckedInputs {
+  try {
+    return checkRecord(news);
+  } catch {
+    // Only an exotic object (a proxy, a throwing getter) can get here: Struct-decoded inputs cannot.
+    return { inputs: {}, failures: [{ property: "", reason: "the inputs could not be read as plain data" }] };
+  }
+}
+
+function checkRecord(news: unknown): CheckedInputs {
+  if (news === null || typeof news !== "object" || Array.isArray(news)) {
+    return { inputs: {}, failures: [{ property: "", reason: `the inputs must be an object, got ${describe(news)}` }] };
+  }
+  const given = news as Record<string, unknown>;
+  const { inputs, failures } = checkKeys(given, KNOWN_INPUTS);
+
+  const workspaceId = given.workspaceId;
+  if (workspaceId === undefined || workspaceId === null) {
+    failures.push({ property: "workspaceId", reason: "workspaceId is required: the workspace's UUID or slug" });
+  } else {
+    inputs.workspaceId = workspaceId;
+    if (!isUnknown(workspaceId)) failures.push(...issuesToFailures("workspaceId", "workspaceId", workspaceId));
+  }
+
+  const userIds = given.userIds;
+  if (userIds === undefined || userIds === null) {
+    failures.push({ property: "userIds", reason: "userIds is required: a list of user ids (it may be empty)" });
+  } else {
+    const set = checkIdSet("userIds", userIds);
+    inputs.userIds = set.value;
+    failures.push(...set.failures);
+  }
+
+  const exclusive = given.exclusive ?? false;
+  inputs.exclusive = exclusive;
+  if (!isUnknown(exclusive)) failures.push(...issuesToFailures("exclusive", "exclusive", exclusive));
+
+  const protectedUserIds = given.protectedUserIds;
+  if (protectedUserIds !== undefined && protectedUserIds !== null) {
+    const set = checkIdSet("protectedUserIds", protectedUserIds);
+    // An empty set is the same as none; leaving it out keeps check and refresh agreeing
+    // (a refresh hands back no protectedUserIds when there are none).
+    if (!isEmptySet(set.value)) inputs.protectedUserIds = set.value;
+    failures.push(...set.failures);
+  }
+
+  const maxRemovals = given.maxRemovals;
+  if (maxRemovals !== undefined && maxRemovals !== null) {
+    inputs.maxRemovals = maxRemovals;
+    if (!isUnknown(maxRemovals)) failures.push(...issuesToFailures("maxRemovals", "maxRemovals", maxRemovals));
+  }
+
+  return { inputs, failures: capPerProperty(failures) };
+}
+
+/**
+ * Validates one set (array form or keyed-map form) and returns it in map form, or unchanged
+ * when a preview unknown is in it (a map cannot carry an unknown key, and the engine calls
+ * `check` again with the real values before anything is applied).
+ */
+function checkIdSet(property: string, value: unknown): { value: unknown; failures: CheckFailure[] } {
+  if (value === UNKNOWN) return { value, failures: [] };
+  const entries = setEntries(property, value);
+  if ("failure" in entries) return { value, failures: [entries.failure] };
+
+  const failures: CheckFailure[] = [];
+  // The map form is built as the ids are read, and finds the repeats: one hash lookup per
+  // id. Its keys are in input order; the engine compares maps by key, so order is moot.
+  const map = Object.create(null) as Record<string, true>;
+  const repeated = new Set<string>();
+  const { ids, where } = entries;
+  let unknown = entries.unknownFlag;
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index];
+    if (id === UNKNOWN) {
+      unknown = true;
+      continue;
+    }
+    // The plain test first: sets of 10,000 ids are checked on every preview, and building a
+    // zod result per valid id costs more than everything else here together.
+    if (typeof id !== "string" || userIdProblem(id) !== undefined) {
+      failures.push(...issuesToFailures(property, "id", id, `${property}${where(index)}`));
+    } else if (map[id] !== true) {
+      map[id] = true;
+    } else if (!repeated.has(id)) {
+      repeated.add(id);
+      // Where it first stood is searched for only for the repeats a message will show.
+      const first = repeated.size <= MAX_FAILURES_PER_PROPERTY ? ` (first at ${property}${where(ids.indexOf(id))})` : "";
+      failures.push({ property, reason: `${property}${where(index)} repeats ${quote(id)}${first}; a set lists each user once` });
+    }
+  }
+  if (failures.length > 0 || unknown) return { value, failures };
+  return { value: map, failures };
+}
+
+/** The entries of a set and how to name where one sits (`[3]` or `["key"]`), or why there are none. */
+type SetEntries =
+  | { ids: readonly unknown[]; where: (index: number) => string; unknownFlag: boolean }
+  | { failure: CheckFailure };
+
+function setEntries(property: string, value: unknown): SetEntries {
+  const tooMany = (count: number): SetEntries => ({
+    failure: { property, reason: `${property} has ${count} entries, more than the ${MAX_SET_SIZE} allowed` },
+  });
+  if (Array.isArray(value)) {
+    if (value.length > MAX_SET_SIZE) return tooMany(value.length);
+    return { ids: value, where: (index) => `[${index}]`, unknownFlag: false };
+  }
+  if (value !== null && typeof value === "object") {
+    const keys = Object.keys(value);
+    if (keys.length > MAX_SET_SIZE) return tooMany(keys.length);
+    let unknownFlag = false;
+    for (const key of keys) {
+      const flag = (value as Record<string, unknown>)[key];
+      if (flag === UNKNOWN) unknownFlag = true;
+      if (flag !== true && flag !== UNKNOWN) {
+        return {
+          failure: {
+            property,
+            reason: `${property}[${quote(key)}] must be true in the map form { "<userId>": true }, got ${describe(flag)}`,
+          },
+        };
+      }
+    }
+    return { ids: keys, where: (index) => `[${quote(keys[index] ?? "")}]`, unknownFlag };
+  }
+  return {
+    failure: { property, reason: `${property} must be a list of user ids, got ${describe(value)}` },
+  };
+}
+
+interface Schemas {
+  workspaceId: z.ZodType<string>;
+  id: z.ZodType<string>;
+  exclusive: z.ZodType<boolean>;
+  maxRemovals: z.ZodType<number>;
+}
+
+/**
+ * What each schema accepts, as plain tests (the same rules of ids.ts the schemas refine
+ * with): valid inputs, nearly all of them, are checked without zod, which is loaded only to
+ * word a failure. Loading zod was most of the plugin's first Check (~55 of 80 ms), paid by
+ * every `pulumi preview`.
+ */
+const ACCEPTS: Record<keyof Schemas, (value: unknown) => boolean> = {
+  workspaceId: (value) => typeof value === "string" && workspaceIdProblem(value) === undefined,
+  id: (value) => typeof value === "string" && userIdProblem(value) === undefined,
+  exclusive: (value) => typeof value === "boolean",
+  maxRemovals: (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0,
+};
+
+let schemas: Schemas | undefined;
+
+/** Built, and zod loaded, on the first failure to word. */
+function getSchemas(): Schemas {
+  if (schemas !== undefined) return schemas;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see ACCEPTS
+  const { z: zod } = require("zod") as typeof import("zod");
+  schemas = {
+    workspaceId: zod
+      .string({ error: (issue) => `must be a string (the workspace's UUID or slug), got ${describe(issue.input)}` })
+      .superRefine((value, ctx) => {
+        const problem = workspaceIdProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    id: zod
+      .string({ error: (issue) => `must be a user id string, got ${describe(issue.input)}` })
+      .superRefine((value, ctx) => {
+        const problem = userIdProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    exclusive: zod.boolean({ error: (issue) => `must be true or false, got ${describe(issue.input)}` }),
+    maxRemovals: zod
+      .number({ error: (issue) => `must be a whole number of 0 or more, got ${describe(issue.input)}` })
+      .refine((value) => Number.isSafeInteger(value) && value >= 0, {
+        error: (issue) => `must be a whole number of 0 or more, got ${describe(issue.input)}`,
+      }),
+  };
+  return schemas;
+}
+
+/** Checks `value` by `rule` and turns each issue into a failure of `property`, prefixed by `label`. */
+function issuesToFailures(property: string, rule: keyof Schemas, value: unknown, label = property): CheckFailure[] {
+  if (ACCEPTS[rule](value)) return [];
+  const result = getSchemas()[rule].safeParse(value, { reportInput: true });
+  if (result.success) return [];
+  return result.error.issues.map((issue) => ({ property, reason: `${label} ${issue.message}` }));
+}
+
+/** Keeps the first few failures of each property and sums up the rest in one more. */
+function capPerProperty(failures: CheckFailure[]): CheckFailure[] {
+  const counts = new Map<string, number>();
+  const kept: CheckFailure[] = [];
+  for (const failure of failures) {
+    const count = (counts.get(failure.property) ?? 0) + 1;
+    counts.set(failure.property, count);
+    if (count <= MAX_FAILURES_PER_PROPERTY) kept.push(failure);
+  }
+  for (const [property, count] of counts) {
+    if (count > MAX_FAILURES_PER_PROPERTY) {
+      kept.push({ property, reason: `${property} has ${count - MAX_FAILURES_PER_PROPERTY} more problems like the above` });
+    }
+  }
+  return kept;
+}
+
+function isEmptySet(value: unknown): boolean {
+  return value !== null && typeof value === "object" && Object.keys(value).length === 0;
+}

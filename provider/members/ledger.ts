@@ -1,0 +1,97 @@
+
+/** A record of one member of a set, as the service returns it (a membership, an assignment). */
+export interface MemberRecord {
+  userId: string;
+}
+
+/**
+ * What a set-membership resource may record as managed members: only facts the service
+ * confirmed.
+ *
+ * It starts from what is known before an operation (the old state, or a listing) and
+ * changes only when an answer confirms a change, so at any moment, including after a
+ * failure part-way, `snapshot()` is the truth to store in state. A user whose change was
+ * sent but neither confirmed nor refuted is recorded as exactly that: unconfirmed, apart
+ * from the memberships, which hold only records the service returned.
+ *
+ * The known memberships are kept as given and the changes beside them, merged only by
+ * `snapshot()`: an update of a 10,000-member state then costs work in proportion to what
+ * changed until the answers are in, rather than rebuilding the whole record up front.
+ */
+export class MembershipLedger<T extends MemberRecord> {
+  /** Confirmed by this operation (an add's answer, or a listing). Overrides `known`. */
+  private readonly changed = new Map<string, T>();
+  /** No longer recorded as members: confirmed gone, no longer managed, or unconfirmed. */
+  private readonly gone = new Set<string>();
+  /** Sent a change whose fate is unknown. */
+  private readonly unconfirmed = new Set<string>();
+
+  /** `known`: one membership per user, ideally sorted by user id (then `snapshot` need not sort). */
+  constructor(private readonly known: readonly T[] = []) {}
+
+  /** Memberships the service returned for an add, or a listing showed. */
+  confirmAdded(memberships: Iterable<T>): void {
+    for (const membership of memberships) {
+      this.changed.set(membership.userId, membership);
+      this.gone.delete(membership.userId);
+      this.unconfirmed.delete(membership.userId);
+    }
+  }
+
+  /** Users the service confirmed gone, or that this resource stops managing. */
+  forget(userIds: Iterable<string>): void {
+    for (const userId of userIds) {
+      this.gone.add(userId);
+      this.changed.delete(userId);
+      this.unconfirmed.delete(userId);
+    }
+  }
+
+  /**
+   * Users to whom a change was sent that was neither confirmed nor refuted (the answer was
+   * lost, and so was the listing meant to settle it). They leave the memberships, which
+   * claim nothing the service did not return, and are recorded as unconfirmed: an add that
+   * may have happened is never forgotten, a removal that may have happened never claimed.
+   */
+  markUnconfirmed(userIds: Iterable<string>): void {
+    for (const userId of userIds) {
+      this.unconfirmed.add(userId);
+      this.gone.add(userId);
+      this.changed.delete(userId);
+    }
+  }
+
+  /** Sorted user ids and memberships, and the sorted unconfirmed users, as the outputs store them. */
+  snapshot(): { userIds: string[]; memberships: T[]; unconfirmedUserIds: string[] } {
+    const kept = this.known.filter((m) => !this.gone.has(m.userId) && !this.changed.has(m.userId));
+    if (!isSortedByUser(kept)) kept.sort(byUser);
+    // The changes are usually few beside the known: sorted apart and merged in, so an update
+    // of 10,000 members never sorts them all.
+    const memberships = this.changed.size === 0 ? kept : mergeByUser(kept, [...this.changed.values()].sort(byUser));
+    return { userIds: memberships.map((m) => m.userId), memberships, unconfirmedUserIds: [...this.unconfirmed].sort() };
+  }
+}
+
+/** Two lists sorted by user id (no user in both) as one. */
+function mergeByUser<T extends MemberRecord>(a: readonly T[], b: readonly T[]): T[] {
+  const out: T[] = [];
+  let j = 0;
+  for (const membership of a) {
+    while (j < b.length && (b[j] as T).userId < membership.userId) out.push(b[j++] as T);
+    out.push(membership);
+  }
+  while (j < b.length) out.push(b[j++] as T);
+  return out;
+}
+
+function isSortedByUser(memberships: readonly MemberRecord[]): boolean {
+  for (let i = 1; i < memberships.length; i++) {
+    if ((memberships[i - 1] as MemberRecord).userId >= (memberships[i] as MemberRecord).userId) return false;
+  }
+  return true;
+}
+
+/** By user id in code-unit order, the same on every machine (unlike `localeCompare`). */
+function byUser(a: MemberRecord, b: MemberRecord): number {
+  return a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0;
+}

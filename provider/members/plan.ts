@@ -1,0 +1,195 @@
+/**
+ * Pure planning of a set-membership resource (the members of a workspace, the direct
+ * members of a guardrail): the create, update and delete plans, the removal guards
+ * (protected users, `maxRemovals`) and the engine-facing diff. No I/O, so every rule is
+ * table-tested on its own (test/members/plan.test.ts) and the lifecycle is a thin loop over
+ * what these functions return.
+ */
+import { isUuid } from "../core/ids";
+import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
+import { isUnknown } from "../core/unknowns";
+
+/**
+ * What one create, update or delete will do to the workspace. Every list is sorted. Wanted
+ * users who are members already need no request and appear in none of them: their
+ * membership comes from the listing when one was made, else from the old state.
+ */
+export interface MemberPlan {
+  /** Users to send to bulk add. */
+  add: string[];
+  /** Users to send to bulk remove. */
+  remove: string[];
+  /**
+   * Users that `remove` leaves alone only because they are protected (current members, or
+   * previously managed users, that the mode would otherwise remove). For messages and logs.
+   */
+  spared: string[];
+}
+
+/** The inputs of {@link planCreate}. */
+export interface CreatePlanInput {
+  /** The users to manage (`userIds`). */
+  wanted: Iterable<string> | IdSet;
+  /** `true`: everyone else except protected users is removed. */
+  exclusive: boolean;
+  /** `protectedUserIds`: never removed. */
+  protectedIds?: Iterable<string>;
+  /**
+   * The workspace's members from a listing made just before. Required when `exclusive`;
+   * optional otherwise (when given, users already members are kept instead of re-added).
+   */
+  currentMembers?: Iterable<string>;
+}
+
+/** The inputs of {@link planUpdate}. */
+export interface UpdatePlanInput extends CreatePlanInput {
+  /**
+   * The users the old state manages: its `userIds`, and its `unconfirmedUserIds` (whose
+   * last change may or may not have happened; the caller lists the members to settle them).
+   */
+  oldManaged: Iterable<string> | IdSet;
+}
+
+/** The inputs of {@link planDelete}. */
+export interface DeletePlanInput {
+  /** The users the state manages (outputs' `userIds`). */
+  managed: Iterable<string> | IdSet;
+  /** `protectedUserIds` from the outputs: never removed. */
+  protectedIds?: Iterable<string>;
+  /** Members from a listing, if one was made: users already gone need no request. */
+  currentMembers?: Iterable<string>;
+}
+
+/**
+ * Plans a create: add every wanted user (adopting those already members); in exclusive
+ * mode also remove every current member that is neither wanted nor protected. Throws when
+ * `exclusive` is set without `currentMembers` (a caller bug: exclusive needs the listing).
+ */
+export function planCreate(input: CreatePlanInput): MemberPlan {
+  return planUpdate({ ...input, oldManaged: [] });
+}
+
+/**
+ * Plans an update from the old managed set to the wanted one.
+ * - add: wanted users not yet members (per the listing if given, else per the old state);
+ * - remove, additive mode: previously managed users no longer wanted; nobody else;
+ * - remove, exclusive mode: every current member not wanted (managed or not);
+ * - never a protected user, in either mode.
+ * A protected user dropped from `wanted` is neither removed nor kept: it stays in the
+ * workspace and leaves the managed set.
+ * Throws when `exclusive` is set without `currentMembers` (a caller bug).
+ */
+export function planUpdate(input: UpdatePlanInput): MemberPlan {
+  if (input.exclusive && input.currentMembers === undefined) {
+    throw new TypeError("exclusive planning needs currentMembers (the workspace's member listing)");
+  }
+  // Sets are compared by hashing, never sorted whole: an update of 10,000 users makes one
+  // pass over each set, and only the (usually short) lists of changes are sorted.
+  const wanted = asIdSet(input.wanted);
+  const oldManaged = asIdSet(input.oldManaged);
+  const listed = input.currentMembers === undefined ? undefined : asIdSet(input.currentMembers);
+  const guarded = new Set(input.protectedIds ?? []);
+  const present = listed ?? oldManaged;
+
+  // Exclusive mode owns the whole workspace; additive mode only what it managed before.
+  const owned = input.exclusive || listed === undefined ? present.ids : oldManaged.ids.filter((id) => listed.has(id));
+  const unwanted = owned.filter((id) => !wanted.has(id));
+  return {
+    add: wanted.ids.filter((id) => !present.has(id)).sort(),
+    remove: unwanted.filter((id) => !guarded.has(id)).sort(),
+    spared: unwanted.filter((id) => guarded.has(id)).sort(),
+  };
+}
+
+/**
+ * Plans a delete: remove the managed users except protected ones, and (when a listing is
+ * given) except those no longer members. Nothing is ever added or kept.
+ */
+export function planDelete(input: DeletePlanInput): MemberPlan {
+  const guarded = new Set(input.protectedIds ?? []);
+  const members = input.currentMembers === undefined ? undefined : asIdSet(input.currentMembers);
+  const candidates = asIdSet(input.managed).ids.filter((id) => members === undefined || members.has(id));
+  return {
+    add: [],
+    remove: candidates.filter((id) => !guarded.has(id)).sort(),
+    spared: candidates.filter((id) => guarded.has(id)).sort(),
+  };
+}
+
+/**
+ * The `maxRemovals` guard, to be called with the planned removal count before any request
+ * that changes anything. Returns the reason to refuse, or `undefined` when within the limit
+ * (or when no limit is set).
+ */
+export function checkRemovalLimit(removeCount: number, maxRemovals: number | undefined | null): string | undefined {
+  if (maxRemovals === undefined || maxRemovals === null || removeCount <= maxRemovals) return undefined;
+  const users = removeCount === 1 ? "1 user" : `${removeCount} users`;
+  return `would remove ${users}, more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
+}
+
+/** The engine-facing diff result (the shape of `pulumi.dynamic.DiffResult`). */
+export interface MembersDiff {
+  /** `true` some change, `false` none, `undefined` not knowable before apply (preview unknowns). */
+  changes: boolean | undefined;
+  /** Properties whose change replaces the resource (only ever `workspaceId`). */
+  replaces: string[];
+  /** Set with `replaces`: the old resource must go before the new one comes (see below). */
+  deleteBeforeReplace?: boolean;
+}
+
+/**
+ * The diff the engine asks for, from the old *outputs* in state and the new *checked*
+ * inputs, with no API call. Sets compare as sets whatever their form (array-form state
+ * against map-form inputs with the same members is no change), an absent set is empty, an
+ * absent `exclusive` is `false`, and `maxRemovals` compares as "number or absent" (setting,
+ * changing or dropping it is an update, since `delete` reads it from the outputs).
+ *
+ * `workspaceId` pointing at another workspace replaces the resource; a change between the
+ * workspace's slug and its own UUID (known from `workspaceUuid`, or from `workspaceSlug`
+ * when the outputs carry it) is an update, as is a change of UUID letter case. A replacement
+ * deletes first: were the new resource created first and the "other" workspace the same
+ * one under a name the diff could not match (its slug, unknown without an API call), the
+ * delete of the old would then remove the members just adopted by the new.
+ *
+ * Users recorded as unconfirmed (a change whose fate is unknown) make a change whatever the
+ * inputs: the next `up` must run to settle them.
+ *
+ * Preview unknowns give `changes: undefined`; an unknown `workspaceId` also lists
+ * `workspaceId` in `replaces`, so a preview warns of the replacement it may turn out to be
+ * (it is unknown only when the workspace it comes from is being created or replaced).
+ * Never throws.
+ */
+export function diffMembers(olds: Record<string, unknown>, news: Record<string, unknown>): MembersDiff {
+  const newWorkspace = news.workspaceId;
+  if (isUnknown(newWorkspace) || !sameWorkspace(olds, newWorkspace)) {
+    return { changes: isUnknown(newWorkspace) ? undefined : true, replaces: ["workspaceId"], deleteBeforeReplace: true };
+  }
+  const userIds = readIds(news.userIds);
+  const protectedIds = readIds(news.protectedUserIds);
+  if (userIds.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
+    return { changes: undefined, replaces: [] };
+  }
+  const changed =
+    olds.workspaceId !== newWorkspace ||
+    !sameSet(readIds(olds.userIds), userIds) ||
+    (olds.exclusive === true) !== (news.exclusive === true) ||
+    !sameSet(readIds(olds.protectedUserIds), protectedIds) ||
+    limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals) ||
+    readIds(olds.unconfirmedUserIds).ids.length > 0;
+  return { changes: changed, replaces: [] };
+}
+
+
+function sameWorkspace(olds: Record<string, unknown>, newId: unknown): boolean {
+  if (typeof newId !== "string") return false;
+  const aliases = [olds.workspaceId, olds.workspaceUuid, olds.workspaceSlug].filter(
+    (alias): alias is string => typeof alias === "string" && alias !== "",
+  );
+  return aliases.some(
+    (alias) => alias === newId || (isUuid(alias) && isUuid(newId) && alias.toLowerCase() === newId.toLowerCase()),
+  );
+}
+
+function limitOf(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}

@@ -1,0 +1,139 @@
+/**
+ * The state of a `WorkspaceMembers` resource: what its outputs hold, how the lifecycle reads
+ * the inputs and an old state, and how a ledger's snapshot becomes the outputs and the
+ * inputs a refresh hands back. Pure.
+ */
+import type { Membership } from "../api/types";
+import { readIds, toIdMap, toIdSet, type IdSet } from "../core/sets";
+import type { MembershipLedger } from "./ledger";
+
+/** The outputs of a `WorkspaceMembers` resource, as stored in state. */
+export interface MembersState {
+  workspaceId: string;
+  workspaceUuid: string;
+  /** The workspace's slug, resolved at create: lets diff tell a slug from its own UUID without a call. */
+  workspaceSlug?: string;
+  /** Managed users the service confirmed as members (an add's answer or a listing). */
+  userIds: string[];
+  /** Their memberships, exactly as the service returned them. */
+  memberships: Membership[];
+  /** Managed users whose last change was sent but neither confirmed nor refuted. */
+  unconfirmedUserIds: string[];
+  exclusive: boolean;
+  protectedUserIds: string[];
+  maxRemovals?: number;
+}
+
+/**
+ * The checked inputs as plain values (check has already refused anything malformed). The
+ * outputs echo every input, so read and delete take the same values from the state.
+ */
+export interface Desired {
+  workspaceId: string;
+  /** Read, not copied: planning tests membership and never needs the 10,000 ids sorted. */
+  userIds: IdSet;
+  exclusive: boolean;
+  protectedUserIds: string[];
+  maxRemovals?: number;
+  /** The serialized provider (`__provider`), which a partial failure's properties must carry. */
+  provider: unknown;
+}
+
+export function readDesired(inputs: Record<string, unknown>): Desired {
+  const maxRemovals = typeof inputs.maxRemovals === "number" ? inputs.maxRemovals : undefined;
+  return {
+    workspaceId: String(inputs.workspaceId),
+    userIds: readIds(inputs.userIds),
+    exclusive: inputs.exclusive === true,
+    protectedUserIds: toIdSet(inputs.protectedUserIds),
+    ...(maxRemovals === undefined ? {} : { maxRemovals }),
+    provider: inputs.__provider,
+  };
+}
+
+/** The workspace a resource points at: its UUID (the resource id) and slug if known. */
+export interface WorkspaceRef {
+  uuid: string;
+  slug?: string;
+}
+
+/** The workspace a state points at. */
+export function stateTarget(id: string, state: Record<string, unknown>): WorkspaceRef {
+  const slug = nonEmpty(state.workspaceSlug);
+  return { uuid: nonEmpty(state.workspaceUuid) ?? id, ...(slug === undefined ? {} : { slug }) };
+}
+
+/** What a state records: the managed members (ids and memberships), and the unconfirmed users. */
+export interface RecordedMembers {
+  /** Sorted. */
+  userIds: string[];
+  memberships: Membership[];
+  /** Sorted. */
+  unconfirmed: string[];
+}
+
+export function recordedMembers(state: Record<string, unknown>): RecordedMembers {
+  const userIds = toIdSet(state.userIds);
+  const unconfirmed = toIdSet(state.unconfirmedUserIds);
+  const recorded = Array.isArray(state.memberships) ? (state.memberships as Membership[]) : [];
+  // As written by this provider: one membership the service returned per managed user, in the same order.
+  if (recorded.length === userIds.length && userIds.every((userId, i) => recorded[i]?.userId === userId && recorded[i].id !== "")) {
+    return { userIds, memberships: recorded, unconfirmed };
+  }
+  // Otherwise userIds is the authority on who is managed, and a managed user without such a
+  // membership (states written before unconfirmedUserIds existed kept an empty id for them)
+  // counts as unconfirmed: the listing that settles those settles it too.
+  const byUser = new Map(
+    recorded.filter((m) => m && typeof m.userId === "string" && typeof m.id === "string" && m.id !== "").map((m) => [m.userId, m]),
+  );
+  const memberships: Membership[] = [];
+  const missing: string[] = [];
+  for (const userId of userIds) {
+    const membership = byUser.get(userId);
+    if (membership === undefined) missing.push(userId);
+    else memberships.push(membership);
+  }
+  return { userIds: memberships.map((m) => m.userId), memberships, unconfirmed: toIdSet([...unconfirmed, ...missing]) };
+}
+
+/**
+ * The memberships of a listing this resource manages (or adopts) from here on: in exclusive
+ * mode everyone, since the plan removes whoever is not wanted; in additive mode the wanted
+ * users and those managed before, so a listed member the resource never managed stays out.
+ */
+export function managedIn(listing: Membership[], desired: Desired, oldManaged: readonly string[]): Membership[] {
+  if (desired.exclusive) return listing;
+  const managedBefore = new Set(oldManaged);
+  return listing.filter((m) => desired.userIds.has(m.userId) || managedBefore.has(m.userId));
+}
+
+/** The outputs: the inputs echoed, and the ledger's record of members. */
+export function toState(desired: Desired, target: WorkspaceRef, ledger: MembershipLedger<Membership>): MembersState {
+  const { userIds, memberships, unconfirmedUserIds } = ledger.snapshot();
+  return {
+    workspaceId: desired.workspaceId,
+    workspaceUuid: target.uuid,
+    ...(target.slug === undefined ? {} : { workspaceSlug: target.slug }),
+    userIds,
+    memberships,
+    unconfirmedUserIds,
+    exclusive: desired.exclusive,
+    protectedUserIds: desired.protectedUserIds,
+    ...(desired.maxRemovals === undefined ? {} : { maxRemovals: desired.maxRemovals }),
+  };
+}
+
+/** The inputs a refresh hands back: the checked-input form, so drift shows in the next preview. */
+export function toCheckedInputs(state: MembersState): Record<string, unknown> {
+  return {
+    workspaceId: state.workspaceId,
+    userIds: toIdMap(state.userIds),
+    exclusive: state.exclusive,
+    ...(state.protectedUserIds.length === 0 ? {} : { protectedUserIds: toIdMap(state.protectedUserIds) }),
+    ...(state.maxRemovals === undefined ? {} : { maxRemovals: state.maxRemovals }),
+  };
+}
+
+function nonEmpty(value: unknown): string | undefined {
+  return typeof value === "string" && value !== "" ? value : undefined;
+}

@@ -1,0 +1,261 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { RunError } from "@pulumi/pulumi";
+import { exclusive } from "../../examples/exclusive/program";
+import { gitops } from "../../examples/gitops/program";
+import { QUICKSTART_USERS, quickstart } from "../../examples/quickstart/program";
+import { MembersFileError } from "../../provider/core/errors";
+import { seedDemoOrganization, startEmulator, type Emulator } from "../../provider/testing";
+import {
+  Engine,
+  UNKNOWN,
+  captureRegistrations,
+  registrationNamed,
+  startPluginAgainst,
+  type PluginProcess,
+  type Registration,
+} from "./harness";
+import { REPO_ROOT, ensureBuilt } from "./harness/build";
+
+// Issue 4: every example stack runs as a program (what it registers) and through Pulumi's
+// real dynamic-provider plugin against the emulator's demo organization (what it does).
+
+const MEMBERS_TYPE = "pulumi-nodejs:dynamic/openrouter:WorkspaceMembers";
+const WORKSPACE_TYPE = "pulumi-nodejs:dynamic/openrouter:Workspace";
+const GITOPS_MEMBERS_FILE = join(REPO_ROOT, "examples", "gitops", "members.yaml");
+
+/** The inputs of each WorkspaceMembers a program registered, by resource name, without `__provider`. */
+function membersInputs(registrations: Registration[]): Record<string, Record<string, unknown>> {
+  const found: Record<string, Record<string, unknown>> = {};
+  for (const registration of registrations.filter((r) => r.type === MEMBERS_TYPE)) {
+    const { __provider: provider, ...inputs } = registration.inputs;
+    expect(typeof provider).toBe("string");
+    found[registration.name] = inputs;
+  }
+  return found;
+}
+
+/** The inputs of each Workspace a program registered, by resource name, without `__provider`. */
+function workspaceInputs(registrations: Registration[]): Record<string, Record<string, unknown>> {
+  const found: Record<string, Record<string, unknown>> = {};
+  for (const registration of registrations.filter((r) => r.type === WORKSPACE_TYPE)) {
+    const { __provider: provider, ...inputs } = registration.inputs;
+    expect(typeof provider).toBe("string");
+    found[registration.name] = inputs;
+  }
+  return found;
+}
+
+/** The gitops example's Workspace, as its members file declares it. */
+const GITOPS_WORKSPACE = {
+  name: "Demo Evals",
+  slug: "demo-evals",
+  description: "Model evaluations, created from members.yaml",
+  defaultTextModel: "openai/gpt-4o",
+};
+
+describe("what each example registers", () => {
+  it("quickstart: one additive resource on the demo workspace, or the configured one", async () => {
+    const registrations = await captureRegistrations(() => void quickstart(), { project: "openrouter-quickstart" });
+    expect(membersInputs(registrations)).toEqual({
+      platform: { workspaceId: "demo-platform", userIds: QUICKSTART_USERS, exclusive: false, maxRemovals: 5 },
+    });
+
+    const configured = await captureRegistrations(() => void quickstart(["user_bob"]), {
+      project: "openrouter-quickstart",
+      config: { "openrouter-quickstart:workspace": "team-a" },
+    });
+    expect(membersInputs(configured)).toEqual({
+      platform: { workspaceId: "team-a", userIds: ["user_bob"], exclusive: false, maxRemovals: 5 },
+    });
+  });
+
+  it("gitops: members per entry of members.yaml, named by its key; the entry with a workspace: block creates it and points at its id", async () => {
+    const registrations = await captureRegistrations(() => void gitops(GITOPS_MEMBERS_FILE), { project: "openrouter-gitops" });
+    expect(workspaceInputs(registrations)).toEqual({ "demo-evals": GITOPS_WORKSPACE });
+    expect(membersInputs(registrations)).toEqual({
+      "demo-platform": {
+        workspaceId: "demo-platform",
+        userIds: ["user_alice", "user_frank", "user_grace"],
+        exclusive: false,
+        maxRemovals: 3,
+      },
+      "demo-research": { workspaceId: "demo-research", userIds: ["user_carol", "user_heidi"], exclusive: false, maxRemovals: 3 },
+      // The id the mocks gave the Workspace: the members take its output, so they depend on it.
+      "demo-evals": { workspaceId: "demo-evals-id", userIds: ["user_dave", "user_grace"], exclusive: false, maxRemovals: 3 },
+    });
+  });
+
+  it("gitops: an invalid members file fails the program before anything is registered", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gitops-example-"));
+    const file = join(dir, "members.yaml");
+    writeFileSync(file, "workspaces:\n  demo-platform:\n    users: [user_alice, user_alice]\n  demo-research:\n    users: [user_carol]\n");
+    let thrown: unknown;
+    const registrations = await captureRegistrations(
+      () => {
+        try {
+          gitops(file);
+        } catch (error) {
+          thrown = error;
+        }
+      },
+      { project: "openrouter-gitops" },
+    );
+
+    expect(thrown).toBeInstanceOf(MembersFileError);
+    // Under the CLI a RunError is printed as its message alone, without a stack trace (issue 12).
+    expect(RunError.isInstance(thrown)).toBe(true);
+    expect((thrown as Error).message).toBe(
+      `${file}:3: workspaces.demo-platform.users[1]: "user_alice" is listed twice (first at users[0])`,
+    );
+    expect(registrations).toEqual([]);
+  });
+
+  it("exclusive: one authoritative resource with protected users and a removal limit", async () => {
+    const registrations = await captureRegistrations(() => void exclusive(), { project: "openrouter-exclusive" });
+    expect(membersInputs(registrations)).toEqual({
+      research: {
+        workspaceId: "demo-research",
+        userIds: ["user_carol", "user_dave"],
+        exclusive: true,
+        protectedUserIds: ["user_grace"],
+        maxRemovals: 2,
+      },
+    });
+  });
+
+  /** Runs the root stack's program, which declares its resources when loaded (as under `pulumi up`). */
+  const runRootProgram = (config: Record<string, unknown>) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded afresh for each run
+    captureRegistrations(() => void jest.isolateModules(() => require("../../scripts/root-program")), {
+      project: "openrouter-members",
+      config,
+    });
+
+  it("root stack: the members file named in stack config", async () => {
+    const registrations = await runRootProgram({ "openrouter-members:membersFile": GITOPS_MEMBERS_FILE });
+    expect(Object.keys(membersInputs(registrations)).sort()).toEqual(["demo-evals", "demo-platform", "demo-research"]);
+    expect(workspaceInputs(registrations)).toEqual({ "demo-evals": GITOPS_WORKSPACE });
+    expect(membersInputs(registrations)["demo-evals"]?.workspaceId).toBe("demo-evals-id");
+    expect(membersInputs(registrations)["demo-research"]).toEqual({
+      workspaceId: "demo-research",
+      userIds: ["user_carol", "user_heidi"],
+      exclusive: false,
+      maxRemovals: 3,
+    });
+  });
+
+  it("root stack: the workspaces declared inline in stack config", async () => {
+    const registrations = await runRootProgram({
+      "openrouter-members:workspaces": {
+        "demo-platform": { users: ["user_alice"], exclusive: true, protected: ["user_bob", "user_erin"] },
+      },
+    });
+    expect(membersInputs(registrations)).toEqual({
+      "demo-platform": {
+        workspaceId: "demo-platform",
+        userIds: ["user_alice"],
+        exclusive: true,
+        protectedUserIds: ["user_bob", "user_erin"],
+      },
+    });
+  });
+});
+
+describe("each example through the plugin against the emulator's demo organization", () => {
+  let emulator: Emulator;
+  let plugin: PluginProcess;
+
+  beforeAll(async () => {
+    await ensureBuilt();
+  });
+
+  // A fresh demo organization and plugin per example: each starts from the seeded state.
+  beforeEach(async () => {
+    emulator = await startEmulator({ seed: "demo" });
+    seedDemoOrganization(emulator);
+    plugin = await startPluginAgainst(emulator);
+  });
+
+  afterEach(async () => {
+    await plugin?.stop();
+    await emulator?.close();
+  });
+
+  it("quickstart: up adopts alice and adds carol and dave beside the others; a second up changes nothing; destroy takes them out", async () => {
+    const engine = new Engine(plugin);
+    const registrations = await captureRegistrations(() => void quickstart(), { project: "openrouter-quickstart" });
+    expect(emulator.memberIds("demo-platform")).toEqual(["user_alice", "user_bob", "user_erin"]);
+
+    expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["create"]);
+    expect(emulator.memberIds("demo-platform")).toEqual(["user_alice", "user_bob", "user_carol", "user_dave", "user_erin"]);
+    expect(engine.state("platform").outputs.userIds).toEqual(["user_alice", "user_carol", "user_dave"]);
+    expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["same"]);
+
+    await engine.destroy();
+    expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
+  });
+
+  it("gitops: preview with the new workspace's id unknown; up creates it, fills it and the existing two; destroy takes the members out, then deletes it", async () => {
+    const engine = new Engine(plugin);
+    const registrations = await captureRegistrations(() => void gitops(GITOPS_MEMBERS_FILE), { project: "openrouter-gitops" });
+    const evals = registrationNamed(registrations.filter((r) => r.type === WORKSPACE_TYPE), "demo-evals");
+    // What the engine sends before the workspace exists (a preview), and once it does (the
+    // program's `ws.id` resolved to the UUID the plugin's create returned).
+    const withEvalsId = (id: string) =>
+      registrations.map((r) => (r.inputs.workspaceId === "demo-evals-id" ? { ...r, inputs: { ...r.inputs, workspaceId: id } } : r));
+    emulator.log.clear();
+
+    expect((await engine.preview(withEvalsId(UNKNOWN))).map((step) => step.op)).toEqual(["create", "create", "create", "create"]);
+    expect(emulator.log.entries).toEqual([]);
+
+    expect((await engine.up(evals)).map((step) => step.op)).toEqual(["create"]);
+    const uuid = engine.state(evals.urn).id;
+    expect(emulator.workspace("demo-evals")).toMatchObject({ id: uuid, name: "Demo Evals", default_text_model: "openai/gpt-4o" });
+    const steps = await engine.up(withEvalsId(uuid));
+    expect(Object.fromEntries(steps.map((step) => [step.urn.split(":").slice(-3).join(":"), step.op]))).toEqual({
+      "Workspace::demo-evals": "same",
+      "WorkspaceMembers::demo-evals": "create",
+      "WorkspaceMembers::demo-platform": "create",
+      "WorkspaceMembers::demo-research": "create",
+    });
+    expect(emulator.memberIds("demo-platform")).toEqual(["user_alice", "user_bob", "user_erin", "user_frank", "user_grace"]);
+    expect(emulator.memberIds("demo-research")).toEqual(["user_carol", "user_heidi"]);
+    expect(emulator.memberIds(uuid)).toEqual(["user_dave", "user_grace"]);
+
+    emulator.log.clear();
+    await engine.destroy();
+    // On the new workspace: its members removed, then the workspace deleted.
+    expect(emulator.log.entries.filter((entry) => entry.path.includes(uuid)).map((entry) => `${entry.route} ${entry.status}`)).toEqual([
+      "POST /workspaces/:id/members/remove 200",
+      "DELETE /workspaces/:id 200",
+    ]);
+    expect(emulator.workspace("demo-evals")).toBeUndefined();
+    expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
+    expect(emulator.memberIds("demo-research")).toEqual([]);
+  });
+
+  it("exclusive: removes a member added by hand, keeps the protected one, and refuses more removals than maxRemovals", async () => {
+    const engine = new Engine(plugin);
+    const registrations = await captureRegistrations(() => void exclusive(), { project: "openrouter-exclusive" });
+
+    expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["create"]);
+    expect(emulator.memberIds("demo-research")).toEqual(["user_carol", "user_dave"]);
+
+    emulator.addMembers("demo-research", ["user_frank", "user_grace"]);
+    await engine.refresh();
+    expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["update"]);
+    expect(emulator.memberIds("demo-research")).toEqual(["user_carol", "user_dave", "user_grace"]);
+
+    emulator.addMembers("demo-research", ["user_frank", "user_heidi", "user_bob"]);
+    await engine.refresh();
+    await expect(engine.up(registrations)).rejects.toThrow("would remove 3 users, more than maxRemovals (2)");
+    expect(emulator.memberIds("demo-research")).toEqual(["user_bob", "user_carol", "user_dave", "user_frank", "user_grace", "user_heidi"]);
+
+    emulator.removeMembers("demo-research", ["user_frank", "user_heidi", "user_bob"]);
+    await engine.refresh();
+    await engine.destroy();
+    expect(emulator.memberIds("demo-research")).toEqual(["user_grace"]);
+  });
+});
