@@ -377,7 +377,7 @@ class ModelDriver implements DemoDriver {
 }
 
 /** Stack config the provider gets besides the key: the emulator, and small visible chunks. */
-export function stackConfig(emulator: Emulator): Record<string, string> {
+function stackConfig(emulator: Emulator): Record<string, string> {
   return {
     "openrouter:baseUrl": emulator.url,
     "openrouter:batchSize": String(BATCH_SIZE),

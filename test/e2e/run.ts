@@ -6,6 +6,7 @@
  *
  *   npm run e2e                  # every case
  *   npm run e2e -- 3 5           # cases 3 and 5
+ *   E2E_KEEP=1 npm run e2e       # keep the stacks' folder even when every case passes
  *
  * Prints the CLI once, a line per case, and ends with `e2e: N passed, N failed`; exits 1 on
  * any failure. Without a CLI (see `npm run pulumi-cli`) the suite is skipped, except under
