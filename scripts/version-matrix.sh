@@ -189,10 +189,10 @@ run_combo() {
   in_scratch() { (cd "$scratch" && PATH="$(dirname "$node"):$PATH" "$node" "$@"); }
   # The build (the plugin loads lib/) and the type check against this SDK's declarations:
   # npm test's other steps. Its eslint run is left out: no rule of it reads the SDK.
-  echo "== build" >>"$log"
+  echo "== build, at $((SECONDS - started)) s" >>"$log"
   in_scratch node_modules/typescript/bin/tsc -p tsconfig.build.json >>"$log" 2>&1 ||
     { say "$label: the build failed"; failed=$((failed + 1)); }
-  echo "== type check" >>"$log"
+  echo "== type check, at $((SECONDS - started)) s" >>"$log"
   in_scratch node_modules/typescript/bin/tsc -p tsconfig.json --noEmit >>"$log" 2>&1 ||
     { say "$label: the type check failed"; failed=$((failed + 1)); }
   local pattern
@@ -202,9 +202,10 @@ run_combo() {
       failed=$((failed + 1))
     fi
   done
-  echo "== jest ${suites[*]}" >>"$log"
+  echo "== jest ${suites[*]}, at $((SECONDS - started)) s" >>"$log"
   status=0
   in_scratch node_modules/jest/bin/jest.js --json --outputFile="$report" "${suites[@]}" >>"$log" 2>&1 || status=$?
+  echo "== done, at $((SECONDS - started)) s" >>"$log"
   local counts
   # Tests that failed, plus suites that could not run at all (they count no test).
   counts="$("$node" -e 'try { const r = require(process.argv[1]);
