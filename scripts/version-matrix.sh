@@ -6,7 +6,7 @@
 #   npm run versions                               # both ends, as CI runs them
 #   npm run versions -- 20+3.200.0                 # one combination: <node>+<@pulumi/pulumi>
 #   npm run versions -- 22+latest 20+3.139.0       # several, one after the other
-#   npm run versions -- --suites "test/plugin.test.ts" 20+3.215.0   # fewer suites (bisecting)
+#   npm run versions -- --suites "test/engine/" 20+3.215.0     # fewer suites (bisecting)
 #
 # <node>:  "floor", the lower end of package.json's engines.node; a major (20, 22); or an exact
 #          version (20.18.1). The node on PATH is used when it is that version (for a major,
@@ -16,7 +16,7 @@
 #          "newest", the newest release tested (NEWEST below); "latest", the registry's.
 #
 # Each combination prints one line on stdout, e.g.
-#   versions: node 20.18.1 + @pulumi/pulumi 3.216.0 (190 s): 707 passed, 0 failed
+#   versions: node 20.18.1 + @pulumi/pulumi 3.216.0 (<seconds> s): <n> passed, <n> failed
 # and the run closes with the totals, "versions: N passed, N failed"; it exits 1 if any
 # combination failed. Install, build and jest output go to .cache/versions/logs/, and to
 # stderr when a combination fails.
@@ -27,10 +27,10 @@ set -euo pipefail
 
 # The suites every combination runs, as jest path patterns (regular expressions matched
 # against each test file's path). This is the one list to edit when test files move. The
-# whole suite, because it is cheap enough (about 160 s a combination on 2 cores) and a
-# newer Node reaches everything, the HTTP client and the emulator included, not only the
-# code that loads the SDK. A pattern that matches no test file is an error, so the list
-# cannot quietly go stale.
+# whole suite: its jest run costs about what npm test's does (3 to 7 minutes a combination
+# on 2 cores, with the install and the build), and a newer Node reaches everything, the
+# HTTP client and the emulator included, not only the code that loads the SDK. A pattern
+# that matches no test file is an error, so the list cannot quietly go stale.
 SUITES=(test/)
 
 # The combinations run when none is named: the oldest Node and @pulumi/pulumi that
