@@ -47,6 +47,7 @@ export {
   ChangeFailedError,
   PartialFailureError,
   RemovalLimitError,
+  UnknownEmailError,
   MembersFileError,
   isOpenRouterError,
 } from "./core/errors";

@@ -38,6 +38,36 @@ export function userIdProblem(value: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Emails made only of these characters, starting with a letter or digit, one `@` with
+ * something on each side, at most MAX_ID_LENGTH long, break none of the rules below: one
+ * regex test accepts the common case.
+ */
+const PLAIN_EMAIL = /^(?=.{3,256}$)[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9._-]+$/;
+
+/**
+ * Why `value` cannot be an email naming an organization member, or `undefined` when it can.
+ * Only the shape is checked (an `@` between two non-empty parts); whether someone has it is
+ * the organization's directory's to say.
+ */
+export function emailProblem(value: string): string | undefined {
+  if (PLAIN_EMAIL.test(value)) return undefined;
+  if (value.trim() === "") return `is blank: ${quote(value)}`;
+  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
+  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
+  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
+  if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
+  const at = value.lastIndexOf("@");
+  if (at <= 0 || at === value.length - 1) return `is not an email (no "@" between a name and a domain): ${quote(value)}`;
+  if (/\s/.test(value)) return `contains whitespace: ${quote(value)}`;
+  return undefined;
+}
+
+/** An email as the package compares and stores it: lower-cased (directories treat case as noise). */
+export function normalizeEmail(value: string): string {
+  return value.toLowerCase();
+}
+
 /** Why `value` cannot name a workspace, or `undefined` when it can. */
 export function workspaceIdProblem(value: string): string | undefined {
   if (value === "") return "must not be empty: give the workspace's UUID or slug";
