@@ -15,7 +15,7 @@ export { WorkspaceMembers } from "./members/resource";
 export type { WorkspaceMembersArgs } from "./members/resource";
 export { Workspace } from "./workspace/resource";
 export type { WorkspaceArgs } from "./workspace/resource";
-export type { Membership, WorkspaceFields } from "./api/types";
+export type { Membership, OrganizationMember, WorkspaceFields } from "./api/types";
 
 // Lookups
 export {
@@ -26,6 +26,8 @@ export {
   getWorkspaceMembersOutput,
 } from "./lookups/workspaces";
 export type { GetWorkspaceResult, GetWorkspaceMembersResult, LookupOptions } from "./lookups/workspaces";
+export { getOrganizationMembers, getOrganizationMembersOutput } from "./lookups/organization";
+export type { GetOrganizationMembersResult } from "./lookups/organization";
 
 // The members file (GitOps)
 export { loadMembersFile, parseMembersFile, validateMembers, loadMembersFromConfig } from "./gitops/load";
