@@ -32,9 +32,11 @@ export type { GetOrganizationMembersResult } from "./lookups/organization";
 // The members file (GitOps)
 export { loadMembersFile, parseMembersFile, validateMembers, loadMembersFromConfig } from "./gitops/load";
 export type { MembersConfig } from "./gitops/load";
+export { checkMembersAgainstOrganization } from "./gitops/organization";
+export type { OrganizationCheckOptions } from "./gitops/organization";
 export { declareMembers, declareWorkspaces } from "./gitops/declare";
 export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
-export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock } from "./gitops/validate";
+export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock, NamedPerson } from "./gitops/validate";
 
 // Errors: every error the package throws is an OpenRouterError.
 export {
