@@ -2,4 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { gitops } from "./program";
 
 const config = new pulumi.Config();
-export const { members, workspaceIds } = gitops(config.get("membersFile") ?? "members.yaml");
+const stack = gitops(config.get("membersFile") ?? "members.yaml");
+export const members = stack.then((declared) => declared.members);
+export const workspaceIds = stack.then((declared) => declared.workspaceIds);
