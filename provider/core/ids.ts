@@ -29,6 +29,14 @@ const PLAIN_USER_ID = /^[A-Za-z0-9][A-Za-z0-9_.@+:-]{0,255}$/;
 /** Why `value` cannot be a user id, or `undefined` when it can. */
 export function userIdProblem(value: string): string | undefined {
   if (PLAIN_USER_ID.test(value)) return undefined;
+  return setKeyProblem(value);
+}
+
+/**
+ * What no entry of a set may be, whatever it names: each entry becomes a key of the keyed
+ * map `check` returns, and a reviewer must be able to read it.
+ */
+function setKeyProblem(value: string): string | undefined {
   if (value.trim() === "") return `is blank: ${quote(value)}`;
   if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
   if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
@@ -52,11 +60,8 @@ const PLAIN_EMAIL = /^(?=.{3,256}$)[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9._-]+
  */
 export function emailProblem(value: string): string | undefined {
   if (PLAIN_EMAIL.test(value)) return undefined;
-  if (value.trim() === "") return `is blank: ${quote(value)}`;
-  if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
-  if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
-  if (value.trim() !== value) return `has leading or trailing whitespace: ${quote(value)}`;
-  if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
+  const problem = setKeyProblem(value);
+  if (problem !== undefined) return problem;
   const at = value.lastIndexOf("@");
   if (at <= 0 || at === value.length - 1) return `is not an email (no "@" between a name and a domain): ${quote(value)}`;
   if (/\s/.test(value)) return `contains whitespace: ${quote(value)}`;

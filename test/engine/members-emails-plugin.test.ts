@@ -1,12 +1,11 @@
 import { startEmulator, type Emulator } from "../../provider/testing";
-import { WorkspaceMembers, type WorkspaceMembersArgs } from "../../provider/members/resource";
+import { members } from "../support/members-program";
+import { takeRequests } from "../support/requests";
 import { propertyDiff } from "../support/property-diff";
 import {
   Engine,
   PluginCallError,
   ResourceInitError,
-  captureRegistrations,
-  registrationNamed,
   startPluginAgainst,
   type PluginProcess,
   type Registration,
@@ -43,19 +42,7 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function members(name: string, args: WorkspaceMembersArgs): Promise<Registration> {
-  const registrations = await captureRegistrations(() => {
-    new WorkspaceMembers(name, args);
-  });
-  return registrationNamed(registrations, name);
-}
 
-/** The emulator's requests since the last call, as "ROUTE xN" for bulk calls. */
-function takeRequests(): string[] {
-  const requests = emulator.log.entries.map((e) => (e.userIdsCount === undefined ? `${e.route}` : `${e.route} x${e.userIdsCount}`));
-  emulator.log.clear();
-  return requests;
-}
 
 describe("people named by email, step by step", () => {
   let engine: Engine;
@@ -71,11 +58,11 @@ describe("people named by email, step by step", () => {
   it("step 1, create: one directory listing resolves the emails; the checked inputs key them lower-cased", async () => {
     const [plan] = await engine.preview(program);
     expect(plan?.inputs).toMatchObject({ userIds: { user_alice: true }, emails: { "bob@example.com": true, "carol@example.com": true } });
-    expect(takeRequests()).toEqual([]);
+    expect(takeRequests(emulator)).toEqual([]);
 
     expect((await engine.up(program)).map((s) => s.op)).toEqual(["create"]);
     expect(emulator.memberIds("platform")).toEqual(["user_alice", "user_bob", "user_carol"]);
-    expect(takeRequests().sort()).toEqual([DIRECTORY, "GET /workspaces/:id", `${ADD} x3`]);
+    expect(takeRequests(emulator).sort()).toEqual([DIRECTORY, "GET /workspaces/:id", `${ADD} x3`]);
     expect(engine.state("platform-team").outputs).toMatchObject({
       userIds: ["user_alice", "user_bob", "user_carol"],
       emails: ["bob@example.com", "carol@example.com"],
@@ -87,7 +74,7 @@ describe("people named by email, step by step", () => {
   it("step 2, the same program again, its emails in another case and order: no change, no call", async () => {
     const same = await members("platform-team", { workspaceId: "platform", userIds: ["user_alice"], emails: ["carol@example.com", "BOB@example.com"] });
     expect((await engine.preview(same))[0]).toMatchObject({ op: "same", diff: { changes: "none" } });
-    expect(takeRequests()).toEqual([]);
+    expect(takeRequests(emulator)).toEqual([]);
   });
 
   it("step 3, an edited program: preview --diff names the emails added and removed, and up changes just those users", async () => {
@@ -98,11 +85,11 @@ describe("people named by email, step by step", () => {
       { path: "emails.bob@example.com", kind: "delete" },
       { path: "emails.dave@example.com", kind: "add" },
     ]);
-    expect(takeRequests()).toEqual([]);
+    expect(takeRequests(emulator)).toEqual([]);
 
     await engine.up(program);
     expect(emulator.memberIds("platform")).toEqual(["user_alice", "user_carol", "user_dave"]);
-    expect(takeRequests()).toEqual([DIRECTORY, `${ADD} x1`, `${REMOVE} x1`]);
+    expect(takeRequests(emulator)).toEqual([DIRECTORY, `${ADD} x1`, `${REMOVE} x1`]);
   });
 
   it("step 4, refresh after a member named by email was removed by hand: the drift shows as that email", async () => {
@@ -110,7 +97,7 @@ describe("people named by email, step by step", () => {
     emulator.addMembers("platform", ["user_by_hand"]);
 
     expect((await engine.refresh()).map((s) => s.op)).toEqual(["update"]);
-    expect(takeRequests().sort()).toEqual([DIRECTORY, LIST]);
+    expect(takeRequests(emulator).sort()).toEqual([DIRECTORY, LIST]);
     const state = engine.state("platform-team");
     expect(state.outputs).toMatchObject({ userIds: ["user_alice", "user_carol"], emails: ["carol@example.com"] });
     expect(state.inputs).toEqual({
@@ -129,16 +116,16 @@ describe("people named by email, step by step", () => {
   it("step 5, up repairs it, and a refresh then finds no drift", async () => {
     await engine.up(program);
     expect(emulator.memberIds("platform")).toEqual(["user_alice", "user_by_hand", "user_carol", "user_dave"]);
-    expect(takeRequests()).toEqual([DIRECTORY, `${ADD} x1`]);
+    expect(takeRequests(emulator)).toEqual([DIRECTORY, `${ADD} x1`]);
     expect((await engine.refresh()).map((s) => s.op)).toEqual(["same"]);
     expect((await engine.preview(program))[0]).toMatchObject({ op: "same" });
-    takeRequests();
+    takeRequests(emulator);
   });
 
   it("step 6, destroy: removes the managed users with no directory listing", async () => {
     await engine.destroy();
     expect(emulator.memberIds("platform")).toEqual(["user_by_hand"]);
-    expect(takeRequests()).toEqual([`${REMOVE} x3`]);
+    expect(takeRequests(emulator)).toEqual([`${REMOVE} x3`]);
   });
 });
 
@@ -154,7 +141,7 @@ describe("an unknown email through the plugin", () => {
     expect((failure as Error).message).toContain(
       '"carol@exmaple.com" is no member of the organization (did you mean "carol@example.com"?). Nothing was changed.',
     );
-    expect(takeRequests().sort()).toEqual([DIRECTORY, "GET /workspaces/:id"]);
+    expect(takeRequests(emulator).sort()).toEqual([DIRECTORY, "GET /workspaces/:id"]);
     expect(emulator.memberIds("typo")).toEqual([]);
     expect(engine.resources).toEqual([]);
   });
@@ -174,7 +161,7 @@ describe("exclusive mode and the guards, with people named by email", () => {
     emulator.log.clear();
     const shrink = await members("guarded-team", { ...args, userIds: ["user_alice"], emails: [] });
     await expect(engine.up(shrink)).rejects.toThrow(/would remove 2 users, more than maxRemovals \(1\)/);
-    expect(takeRequests().filter((r) => r.startsWith("POST"))).toEqual([]);
+    expect(takeRequests(emulator).filter((r) => r.startsWith("POST"))).toEqual([]);
 
     await engine.up(await members("guarded-team", { ...args, userIds: ["user_alice"], emails: ["carol@example.com"] }));
     expect(emulator.memberIds("guarded")).toEqual(["user_alice", "user_carol", "user_erin"]);
@@ -237,7 +224,7 @@ describe("truth under failure, with people named by email", () => {
     emulator.log.clear();
 
     await engine.up(program);
-    expect(takeRequests().sort()).toEqual([DIRECTORY, LIST]);
+    expect(takeRequests(emulator).sort()).toEqual([DIRECTORY, LIST]);
     expect(engine.state("unsure-team").outputs).toMatchObject({ userIds: ["user_dave"], unconfirmedUserIds: [], emails: ["dave@example.com"] });
     expect((await engine.preview(program))[0]).toMatchObject({ op: "same" });
   });

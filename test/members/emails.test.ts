@@ -9,6 +9,7 @@
 import * as lifecycle from "../../provider/members/lifecycle";
 import { PartialFailureError, UnknownEmailError } from "../../provider/core/errors";
 import { startEmulator, type Emulator } from "../../provider/testing";
+import { takeRequests } from "../support/requests";
 import { stackConfig } from "../support/stack-config";
 
 type Props = Record<string, unknown>;
@@ -46,12 +47,6 @@ async function update(olds: Props, news: Props): Promise<Props> {
   return (await lifecycle.update(workspaceUuid, olds, await checked(news))).outs as Props;
 }
 
-/** The requests since the last call, by route, with the users each bulk call carried. */
-function takeRequests(): string[] {
-  const requests = emulator.log.entries.map((e) => (e.userIdsCount === undefined ? `${e.route}` : `${e.route} x${e.userIdsCount}`));
-  emulator.log.clear();
-  return requests;
-}
 
 /** The outputs a refresh reads, and the inputs it hands back. */
 async function refresh(props: Props): Promise<{ props: Props; inputs: Props }> {
@@ -85,7 +80,7 @@ describe("create", () => {
     const outs = await create({ userIds: ["user_dave"], emails: ["ALICE.NAKAMURA@example.com", "bob@example.com"] });
 
     expect(emulator.memberIds("platform")).toEqual(["user_alice", "user_bob", "user_dave"]);
-    expect(takeRequests().sort()).toEqual([DIRECTORY_ROUTE, "GET /workspaces/:id", `${ADD} x3`]);
+    expect(takeRequests(emulator).sort()).toEqual([DIRECTORY_ROUTE, "GET /workspaces/:id", `${ADD} x3`]);
     expect(outs).toMatchObject({
       userIds: ["user_alice", "user_bob", "user_dave"],
       emails: ["alice.nakamura@example.com", "bob@example.com"],
@@ -98,7 +93,7 @@ describe("create", () => {
 
   it("makes no directory listing when no email is given", async () => {
     await create({ userIds: ["user_dave"] });
-    expect(takeRequests()).toEqual(["GET /workspaces/:id", `${ADD} x1`]);
+    expect(takeRequests(emulator)).toEqual(["GET /workspaces/:id", `${ADD} x1`]);
   });
 
   it("refuses an email of no organization member before any change, naming it and the nearest known email", async () => {
@@ -112,13 +107,13 @@ describe("create", () => {
       'Creating the members of workspace "platform": emails "bob@exmaple.com" is no member of the organization ' +
         '(did you mean "bob@example.com"?); "zed@elsewhere.org" is no member of the organization. Nothing was changed.',
     );
-    expect(takeRequests().sort()).toEqual([DIRECTORY_ROUTE, "GET /workspaces/:id"]);
+    expect(takeRequests(emulator).sort()).toEqual([DIRECTORY_ROUTE, "GET /workspaces/:id"]);
     expect(emulator.memberIds("platform")).toEqual(["user_carol"]);
   });
 
   it("manages a user named both by id and by email once: one add, one membership", async () => {
     const outs = await create({ userIds: ["user_bob", "user_dave"], emails: ["bob@example.com"] });
-    expect(takeRequests().filter((r) => r.startsWith("POST"))).toEqual([`${ADD} x2`]);
+    expect(takeRequests(emulator).filter((r) => r.startsWith("POST"))).toEqual([`${ADD} x2`]);
     expect(outs).toMatchObject({ userIds: ["user_bob", "user_dave"], emails: ["bob@example.com"], doublyNamedUserIds: ["user_bob"] });
 
     // The refresh hands each name back where the program put it: bob under both.
@@ -138,10 +133,10 @@ describe("create", () => {
 describe("update", () => {
   it("adds a new email's user and removes a dropped email's user, with one directory listing", async () => {
     const outs = await create({ emails: ["bob@example.com", "carol@example.com"] });
-    takeRequests();
+    takeRequests(emulator);
 
     const next = await update(outs, { emails: ["carol@example.com", "dave@example.com"] });
-    expect(takeRequests()).toEqual([DIRECTORY_ROUTE, `${ADD} x1`, `${REMOVE} x1`]);
+    expect(takeRequests(emulator)).toEqual([DIRECTORY_ROUTE, `${ADD} x1`, `${REMOVE} x1`]);
     expect(emulator.memberIds("platform")).toEqual(["user_carol", "user_dave"]);
     expect(next).toMatchObject({ userIds: ["user_carol", "user_dave"], emails: ["carol@example.com", "dave@example.com"] });
   });
@@ -149,34 +144,34 @@ describe("update", () => {
   it("removes the user a dropped email named, even after the directory gave that person another email", async () => {
     const outs = await create({ emails: ["bob@example.com", "carol@example.com"] });
     emulator.addUsers([{ id: "user_bob", email: "robert@example.com" }, { id: "user_erin", email: "bob@example.com" }]);
-    takeRequests();
+    takeRequests(emulator);
 
     const next = await update(outs, { emails: ["carol@example.com"] });
     expect(emulator.memberIds("platform")).toEqual(["user_carol"]);
-    expect(takeRequests()).toEqual([DIRECTORY_ROUTE, `${REMOVE} x1`]);
+    expect(takeRequests(emulator)).toEqual([DIRECTORY_ROUTE, `${REMOVE} x1`]);
     expect(next).toMatchObject({ userIds: ["user_carol"], emails: ["carol@example.com"], emailUserIds: { "carol@example.com": "user_carol" } });
 
     // With no email left, no listing at all.
     const last = await update(next, { userIds: [] });
-    expect(takeRequests()).toEqual([`${REMOVE} x1`]);
+    expect(takeRequests(emulator)).toEqual([`${REMOVE} x1`]);
     expect(last).toMatchObject({ userIds: [], emails: [], emailUserIds: {} });
   });
 
   it("moving a user from emails to userIds changes nothing in the workspace", async () => {
     const outs = await create({ userIds: ["user_dave"], emails: ["bob@example.com"] });
-    takeRequests();
+    takeRequests(emulator);
     const next = await update(outs, { userIds: ["user_bob", "user_dave"] });
-    expect(takeRequests()).toEqual([]);
+    expect(takeRequests(emulator)).toEqual([]);
     expect(next).toMatchObject({ userIds: ["user_bob", "user_dave"], emails: [], emailUserIds: {} });
   });
 
   it("refuses an unknown email before any change, the dropped ones included", async () => {
     const outs = await create({ emails: ["bob@example.com", "carol@example.com"] });
-    takeRequests();
+    takeRequests(emulator);
     await expect(update(outs, { emails: ["carol@example.com", "dave@exmaple.com"] })).rejects.toThrow(
       /"dave@exmaple.com" is no member of the organization \(did you mean "dave@example.com"\?\)\. Nothing was changed\./,
     );
-    expect(takeRequests()).toEqual([DIRECTORY_ROUTE]);
+    expect(takeRequests(emulator)).toEqual([DIRECTORY_ROUTE]);
     expect(emulator.memberIds("platform")).toEqual(["user_bob", "user_carol"]);
   });
 
@@ -189,9 +184,9 @@ describe("update", () => {
 
   it("counts the users of dropped emails against maxRemovals, before any request that changes anything", async () => {
     const outs = await create({ emails: ["bob@example.com", "carol@example.com", "dave@example.com"], maxRemovals: 1 });
-    takeRequests();
+    takeRequests(emulator);
     await expect(update(outs, { emails: ["dave@example.com"], maxRemovals: 1 })).rejects.toThrow(/would remove 2 users, more than maxRemovals \(1\)/);
-    expect(takeRequests()).toEqual([DIRECTORY_ROUTE]);
+    expect(takeRequests(emulator)).toEqual([DIRECTORY_ROUTE]);
     expect(emulator.memberIds("platform")).toEqual(["user_bob", "user_carol", "user_dave"]);
     await expect(lifecycle.remove(workspaceUuid, outs)).rejects.toThrow(/would remove 3 users, more than maxRemovals \(1\)/);
   });
@@ -218,10 +213,10 @@ describe("read (refresh)", () => {
   it("shows a user named by email and removed by hand as the email missing, so the next update adds them back", async () => {
     const outs = await create({ userIds: ["user_dave"], emails: ["bob@example.com", "carol@example.com"] });
     emulator.removeMembers("platform", ["user_bob"]);
-    takeRequests();
+    takeRequests(emulator);
 
     const { props, inputs } = await refresh(outs);
-    expect(takeRequests().sort()).toEqual([DIRECTORY_ROUTE, LIST]);
+    expect(takeRequests(emulator).sort()).toEqual([DIRECTORY_ROUTE, LIST]);
     expect(props).toMatchObject({ userIds: ["user_carol", "user_dave"], emails: ["carol@example.com"] });
     expect(inputs).toEqual({
       workspaceId: "platform",
@@ -260,9 +255,9 @@ describe("read (refresh)", () => {
 
   it("reads with no directory listing when the state names nobody by email", async () => {
     const outs = await create({ userIds: ["user_dave"] });
-    takeRequests();
+    takeRequests(emulator);
     await refresh(outs);
-    expect(takeRequests()).toEqual([LIST]);
+    expect(takeRequests(emulator)).toEqual([LIST]);
   });
 
   it("takes the resource out of the state when the workspace is gone, whatever the directory says", async () => {
@@ -320,10 +315,10 @@ describe("truth under failure", () => {
     emulator.faults.add({ route: ADD, drop: true, applyFirst: true }, { route: LIST, status: 503 });
     const error = (await lifecycle.create(await checked({ userIds: ["user_dave"], emails: ["bob@example.com"] })).catch((e: unknown) => e)) as PartialFailureError;
     expect(error.properties).toMatchObject({ unconfirmedUserIds: ["user_bob", "user_dave"] });
-    takeRequests();
+    takeRequests(emulator);
 
     const next = await update(error.properties, { userIds: ["user_dave"] });
-    expect(takeRequests()).toEqual([LIST, `${REMOVE} x1`]);
+    expect(takeRequests(emulator)).toEqual([LIST, `${REMOVE} x1`]);
     expect(emulator.memberIds("platform")).toEqual(["user_dave"]);
     expect(next).toMatchObject({ userIds: ["user_dave"], unconfirmedUserIds: [], emails: [], emailUserIds: {} });
   });
@@ -334,9 +329,9 @@ describe("delete", () => {
     emulator.addMembers("platform", ["user_frank"]);
     const outs = await create({ userIds: ["user_dave"], emails: ["bob@example.com"], protectedUserIds: ["user_frank"] });
     emulator.addUsers([{ id: "user_bob", email: "robert@example.com" }]);
-    takeRequests();
+    takeRequests(emulator);
     await lifecycle.remove(workspaceUuid, outs);
-    expect(takeRequests()).toEqual([`${REMOVE} x2`]);
+    expect(takeRequests(emulator)).toEqual([`${REMOVE} x2`]);
     expect(emulator.memberIds("platform")).toEqual(["user_frank"]);
   });
 });
