@@ -14,6 +14,7 @@
  *   evals:                    # a workspace this file creates (slug: the key)
  *     workspace: { name: Evals, defaultTextModel: openai/gpt-4o, protect: true }
  *     users: [user_dave]
+ *     budgets: { monthly: 500, daily: 25 }   # its budgets (see budgets.ts)
  * ```
  *
  * Every problem is reported at once, each naming the file, the line when the YAML library
@@ -26,6 +27,7 @@ import type { WorkspaceArgs } from "../workspace/resource";
 import { MembersFileError, type MembersFileProblem } from "../core/errors";
 import { emailProblem, isUuid, normalizeEmail, userIdProblem, workspaceIdProblem } from "../core/ids";
 import { describe, quote, unknownName } from "../core/messages";
+import { validateBudgetsBlock, type BudgetsBlock } from "./budgets";
 
 /** One workspace's members, as the file declares them. */
 export interface WorkspaceMembersEntry {
@@ -53,6 +55,8 @@ export interface WorkspaceMembersEntry {
   maxRemovals?: number;
   /** `workspace:`, when given: the entry creates its workspace instead of naming an existing one. */
   workspace?: WorkspaceBlock;
+  /** `budgets:`, when given: the workspace's budgets, declared as a `WorkspaceBudgets`. */
+  budgets?: BudgetsBlock;
 }
 
 /** One person an entry names, and where. */
@@ -95,7 +99,7 @@ export interface MembersFile {
  * The keys a workspace entry may hold, each checked in `validateEntry`. A new key is one more
  * name here, one more check there, and one more field on {@link WorkspaceMembersEntry}.
  */
-const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace"] as const;
+const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace", "budgets"] as const;
 const TOP_LEVEL_KEYS = ["workspaces"] as const;
 /** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
 const PROTECT_KEY = "protect";
@@ -103,7 +107,7 @@ const PROTECT_KEY = "protect";
 /** Where an entry sits: keys and list indices from the top of the document. */
 export type Segments = readonly (string | number)[];
 /** Records one problem at `segments`. */
-type Report = (segments: Segments, message: string) => void;
+export type Report = (segments: Segments, message: string) => void;
 /** Where the entry at `segments` is: its path, and its line when known. */
 type Locate = (segments: Segments) => { path: string; line?: number };
 
@@ -225,6 +229,8 @@ function validateEntry(
     }
   }
 
+  const budgets = raw.budgets === undefined ? undefined : validateBudgetsBlock(raw.budgets, workspaceId, [...at, "budgets"], report);
+
   return {
     key,
     workspaceId,
@@ -235,6 +241,7 @@ function validateEntry(
     protectedUserIds: protectedList?.userIds ?? [],
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
     ...(workspace === undefined ? {} : { workspace }),
+    ...(budgets === undefined ? {} : { budgets }),
   };
 }
 

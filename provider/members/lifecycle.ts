@@ -12,7 +12,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "../api/client";
 import { connect, keepStackConfig } from "../api/connection";
 import type { Settings } from "../api/settings";
-import type { Membership, Workspace } from "../api/types";
+import type { Membership } from "../api/types";
+import { resolveWorkspace, stateTarget, type WorkspaceRef } from "../api/workspace-ref";
 import { ChangeFailedError, OpenRouterNotFoundError, PartialFailureError, RemovalLimitError, UnknownEmailError } from "../core/errors";
 import { IDS_SHOWN, formatIds, notInOrganization, quote } from "../core/messages";
 import { PeopleDirectory, resolvePeople } from "../core/people";
@@ -26,12 +27,10 @@ import {
   managedIn,
   readDesired,
   recordedMembers,
-  stateTarget,
   toCheckedInputs,
   toState,
   type Desired,
   type MembersState,
-  type WorkspaceRef,
 } from "./state";
 
 export type { MembersState } from "./state";
@@ -243,23 +242,6 @@ function workspaceRoutes(client: OpenRouterClient, settings: Settings, workspace
     remove: async (userIds) => (await client.removeMembers(workspaceUuid, userIds)).removedCount,
     list: () => client.listMembers(workspaceUuid, { concurrency: settings.concurrency }),
   };
-}
-
-async function resolveWorkspace(client: OpenRouterClient, workspaceId: string): Promise<Workspace> {
-  try {
-    return await client.getWorkspace(workspaceId);
-  } catch (error) {
-    if (error instanceof OpenRouterNotFoundError) {
-      throw new OpenRouterNotFoundError({
-        status: error.status,
-        code: error.code,
-        serviceMessage: `Workspace ${quote(workspaceId)} was not found; nothing was changed. Check workspaceId (a workspace UUID or slug)`,
-        method: error.method,
-        path: error.path,
-      });
-    }
-    throw error;
-  }
 }
 
 type Operation = "create" | "update" | "delete";
