@@ -344,9 +344,11 @@ describe("each example through the plugin against the emulator's demo organizati
     expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(3);
     emulator.log.clear();
     // Refresh checks the emails against the directory too: one listing per resource that names some.
-    expect((await engine.refresh()).map((step) => step.op)).toEqual(["same", "same", "same", "same"]);
+    // The Workspace, three WorkspaceMembers and two WorkspaceBudgets.
+    const everyResourceSame = Array(6).fill("same");
+    expect((await engine.refresh()).map((step) => step.op)).toEqual(everyResourceSame);
     expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(3);
-    expect((await engine.preview(withEvalsId(uuid))).map((step) => step.op)).toEqual(["same", "same", "same", "same"]);
+    expect((await engine.preview(withEvalsId(uuid))).map((step) => step.op)).toEqual(everyResourceSame);
 
     emulator.log.clear();
     await engine.destroy();
