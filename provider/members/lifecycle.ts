@@ -160,7 +160,7 @@ async function applyPlan(
   const changedAnything = outcome.added > 0 || outcome.removed > 0 || outcome.unconfirmed.length > 0;
   if (operation === "create" && !changedAnything) throw new ChangeFailedError(message, outcome.failures);
   const properties = { ...outs, __provider: desired.provider };
-  throw new PartialFailureError(message, target.uuid, properties, outcome.failures, outcome.unconfirmed);
+  throw new PartialFailureError(message, target.uuid, properties, outcome.unconfirmed);
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
