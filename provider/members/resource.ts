@@ -123,14 +123,27 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
     // During a preview the engine answers with the checked inputs in place of outputs (the
     // plugin cannot preview a create or update), and `check` turns the sets into maps
     // `{ "<id>": true }`. The program sees the declared sorted lists all the same.
-    const self = this as { -readonly [K in "userIds" | "protectedUserIds"]: WorkspaceMembers[K] };
-    self.userIds = this.userIds.apply(asIdList);
+    // The checked `userIds` holds only the users named by id: who the emails name is known
+    // once they are resolved (`emailUserIds`, absent from a preview's answer, so unknown), so
+    // with emails a preview's `userIds` is unknown rather than short of those users.
+    const self = this as { -readonly [K in "userIds" | "emails" | "protectedUserIds"]: WorkspaceMembers[K] };
+    const namesEmails = pulumi.output(args.emails ?? []).apply((emails) => emails.length > 0);
+    self.userIds = pulumi.all([this.userIds, namesEmails]).apply(([userIds, byEmail]) =>
+      isCheckedMap(userIds) && byEmail
+        ? this.emailUserIds.apply((emailUserIds) => [...new Set([...asIdList(userIds), ...Object.values(emailUserIds ?? {})])].sort())
+        : pulumi.output(asIdList(userIds)),
+    );
+    self.emails = this.emails.apply(asIdList);
     self.protectedUserIds = this.protectedUserIds.apply(asIdList);
   }
 }
 
+/** Whether the engine sent a set in the checked map form `{ "<id>": true }` rather than as the outputs' list. */
+function isCheckedMap(set: unknown): boolean {
+  return set !== null && typeof set === "object" && !Array.isArray(set);
+}
+
 /** A set as the sorted list the outputs declare, whether the engine sent the list or the checked map. */
 function asIdList(ids: string[]): string[] {
-  const value: unknown = ids;
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value).sort() : ids;
+  return isCheckedMap(ids) ? Object.keys(ids).sort() : ids;
 }
