@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { gitops } from "./program";
 
-const config = new pulumi.Config();
-const stack = gitops(config.get("membersFile") ?? "members.yaml");
-export const members = stack.then((declared) => declared.members);
-export const workspaceIds = stack.then((declared) => declared.workspaceIds);
+// The program is one async function, which Pulumi awaits: the members file is checked
+// against the organization before anything is declared, and a problem fails the preview as
+// its error alone. What it returns are the stack's outputs (`members`, `workspaceIds`).
+export = async () => gitops(new pulumi.Config().get("membersFile") ?? "members.yaml");
