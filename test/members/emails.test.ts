@@ -10,7 +10,7 @@ import * as lifecycle from "../../provider/members/lifecycle";
 import { PartialFailureError, UnknownEmailError } from "../../provider/core/errors";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { takeRequests } from "../support/requests";
-import { stackConfig } from "../support/stack-config";
+import { emulatorStackConfig } from "../support/stack-config";
 
 type Props = Record<string, unknown>;
 
@@ -23,14 +23,7 @@ let emulator: Emulator;
 let workspaceUuid: string;
 
 async function configure(extra: Record<string, string> = {}): Promise<void> {
-  await lifecycle.configure(
-    stackConfig({
-      "openrouter:managementKey": emulator.managementKey,
-      "openrouter:baseUrl": emulator.url,
-      "openrouter:retryBaseDelayMs": "1",
-      ...extra,
-    }),
-  );
+  await lifecycle.configure(emulatorStackConfig(emulator, extra));
 }
 
 async function checked(news: Props): Promise<Props> {
