@@ -207,6 +207,20 @@ export class RemovalLimitError extends OpenRouterError {
   }
 }
 
+/**
+ * Emails that name no member of the organization (checked against its directory before any
+ * change; nothing was sent). `emails` lists each, lower-cased, with the directory's email it
+ * most likely misspells when one is near.
+ */
+export class UnknownEmailError extends OpenRouterError {
+  constructor(
+    message: string,
+    readonly emails: readonly { email: string; closest?: string }[],
+  ) {
+    super(message);
+  }
+}
+
 /** One budget and its limit, as a {@link BudgetOrderError} names it. */
 export interface BudgetLimitFact {
   /** `daily`, `weekly`, `monthly` or `lifetime`. */
@@ -237,7 +251,11 @@ export interface MembersFileProblem {
   message: string;
 }
 
-/** A members file cannot be read or is not valid; `problems` lists every problem found. */
+/**
+ * A members file cannot be read or is not valid; `problems` lists every problem found.
+ * `cause` is the error behind a file that could not be checked at all (the organization's
+ * directory could not be read).
+ */
 export class MembersFileError extends OpenRouterError {
   /**
    * The mark of `pulumi.RunError` (which this module cannot import): Pulumi's run script
@@ -249,8 +267,9 @@ export class MembersFileError extends OpenRouterError {
     /** The file name or config key the problems are in. */
     readonly source: string,
     readonly problems: readonly MembersFileProblem[],
+    cause?: unknown,
   ) {
-    super(problems.map((problem) => formatProblem(source, problem)).join("\n"));
+    super(problems.map((problem) => formatProblem(source, problem)).join("\n"), cause === undefined ? {} : { cause });
   }
 }
 

@@ -8,6 +8,7 @@
 import { workspaceMove } from "../api/workspace-ref";
 import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
 import { isUnknown } from "../core/unknowns";
+import { namedById, recordedNames } from "./names";
 
 /**
  * What one create, update or delete will do to the workspace. Every list is sorted. Wanted
@@ -150,6 +151,10 @@ export interface MembersDiff {
  * `workspaceUuid`, or from `workspaceSlug` when the outputs carry it) is an update, as is a
  * change of UUID letter case.
  *
+ * People compare under the names the program gave them: the old state's users named by id
+ * against the new `userIds`, its emails whose user is a member against the new `emails`
+ * (see names.ts), so a user named by email is never a change of `userIds`.
+ *
  * Users recorded as unconfirmed (a change whose fate is unknown) make a change whatever the
  * inputs: the next `up` must run to settle them.
  *
@@ -161,13 +166,15 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   const move = workspaceMove(olds, newWorkspace);
   if (move !== undefined) return move;
   const userIds = readIds(news.userIds);
+  const emails = readIds(news.emails);
   const protectedIds = readIds(news.protectedUserIds);
-  if (userIds.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
+  if (userIds.unknown || emails.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
     return { changes: undefined, replaces: [] };
   }
   const changed =
     olds.workspaceId !== newWorkspace ||
-    !sameSet(readIds(olds.userIds), userIds) ||
+    !sameSet(namedById(readIds(olds.userIds), recordedNames(olds)), userIds) ||
+    !sameSet(readIds(olds.emails), emails) ||
     (olds.exclusive === true) !== (news.exclusive === true) ||
     !sameSet(readIds(olds.protectedUserIds), protectedIds) ||
     limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals) ||
