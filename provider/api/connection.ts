@@ -2,8 +2,9 @@
  * Where a provider call gets its settings and client. The dynamic-provider plugin hands the
  * stack config over once, through `configure` (inside the plugin `new pulumi.Config()` is
  * empty); both lifecycles keep it here and share one client, whose keep-alive pool then
- * serves every call of the process. Lookups, in the program's own process, build clients
- * with {@link newClient} too, so every client is made from settings the same way.
+ * serves every call of the process. Lookups, in the program's own process, and the export
+ * (a command, outside any program) build a client per use with {@link withNewClient}, so
+ * every client is made from settings the same way.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "./client";
@@ -31,6 +32,35 @@ export function connect(): { settings: Settings; client: OpenRouterClient } {
     cached = { client: newClient(settings), identity, key: settings.managementKey };
   }
   return { settings, client: cached.client };
+}
+
+/** Where a client made outside a provider call connects, when given explicitly. */
+export interface ConnectionOverrides {
+  baseUrl?: string;
+  managementKey?: string;
+}
+
+/**
+ * Runs `use` with a client made for it, and closes the client after. The settings come from
+ * `overrides` first, then `config` (a program's stack config; nothing outside one), then the
+ * environment, as every setting does.
+ */
+export async function withNewClient<T>(
+  overrides: ConnectionOverrides,
+  config: ConfigLookup,
+  use: (connection: { settings: Settings; client: OpenRouterClient }) => Promise<T>,
+): Promise<T> {
+  const settings = resolveSettings((key) => {
+    if (key === "openrouter:baseUrl" && overrides.baseUrl !== undefined) return overrides.baseUrl;
+    if (key === "openrouter:managementKey" && overrides.managementKey !== undefined) return overrides.managementKey;
+    return config(key);
+  });
+  const client = newClient(settings);
+  try {
+    return await use({ settings, client });
+  } finally {
+    await client.close();
+  }
 }
 
 /**
