@@ -33,28 +33,33 @@ export default tseslint.config(
   ),
   layer(
     "members",
-    ["../workspace", "../workspace/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
-    "a resource imports api/ and core/, never another resource, the lookups or the members file.",
+    ["../workspace", "../workspace/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    "a resource imports api/ and core/, never another resource, the lookups, the members file or the export.",
   ),
   layer(
     "workspace",
-    ["../members", "../members/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
-    "a resource imports api/ and core/, never another resource, the lookups or the members file.",
+    ["../members", "../members/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    "a resource imports api/ and core/, never another resource, the lookups, the members file or the export.",
   ),
   layer(
     "budgets",
-    ["../members", "../members/**", "../workspace", "../workspace/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
-    "a resource imports api/ and core/, never another resource, the lookups or the members file.",
+    ["../members", "../members/**", "../workspace", "../workspace/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    "a resource imports api/ and core/, never another resource, the lookups, the members file or the export.",
   ),
   layer(
     "lookups",
-    ["../members", "../members/**", "../workspace", "../workspace/**", "../budgets", "../budgets/**", "../gitops", "../gitops/**", "../index"],
+    ["../members", "../members/**", "../workspace", "../workspace/**", "../budgets", "../budgets/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
     "the lookups import api/ and core/ only.",
   ),
   layer(
     "gitops",
-    ["../index", "../lookups/*", "!../lookups/organization", "!../lookups/session"],
-    "nothing imports the package entry; of the lookups, gitops reads only the organization's directory (to check the people a file names).",
+    ["../index", "../lookups/*", "!../lookups/organization", "!../lookups/session", "../export", "../export/**"],
+    "nothing imports the package entry or the export; of the lookups, gitops reads only the organization's directory (to check the people a file names).",
+  ),
+  layer(
+    "export",
+    ["../*", "../**", "!../api", "!../api/**", "!../core", "!../core/**", "!../budgets", "../budgets/*", "!../budgets/plan", "!../budgets/state"],
+    "the export reads through api/ and decides with core/ and the budgets' pure rules (plan.ts, state.ts); it declares no resource and runs no program.",
   ),
   {
     files: ["provider/*.ts"],
