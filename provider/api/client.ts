@@ -10,7 +10,16 @@ import { budgetPath, checkUserIds, segment } from "./arguments";
 import { notify, type RequestEvent, type RetryEvent } from "./events";
 import { collect, paginate } from "./paginate";
 import { DEFAULT_RETRY_POLICY, attemptMayHaveApplied, decideRetry, type RetryPolicy } from "./retry";
-import { checkRetryPolicy, checkTimeouts, parseApiUrl, requirePositive, requireWhole } from "./settings";
+import {
+  checkRetryPolicy,
+  checkTimeouts,
+  parseApiUrl,
+  refusedKeyAdvice,
+  requirePositive,
+  requireWhole,
+  type SettingSource,
+  type SettingSources,
+} from "./settings";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, Transport, type AttemptFailure, type ClientTimeouts } from "./transport";
 import {
   type AddMembersResult,
@@ -79,6 +88,11 @@ export interface OpenRouterClientOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Random source of the backoff jitter, in [0, 1); tests pin it. */
   random?: () => number;
+  /**
+   * Where `baseUrl` and `managementKey` were set (stack config, environment, ...), so that
+   * errors about them name the setting to change. Default: the program options of these names.
+   */
+  sources?: Partial<SettingSources>;
 }
 
 /** Options of the list methods. */
@@ -99,9 +113,11 @@ export class OpenRouterClient {
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #random: () => number;
+  readonly #keySource: SettingSource;
 
   constructor(options: OpenRouterClientOptions) {
-    const base = parseApiUrl(options.baseUrl, "baseUrl");
+    const baseSource = options.sources?.baseUrl ?? { kind: "option", name: "baseUrl" };
+    const base = parseApiUrl(options.baseUrl, baseSource);
     if (typeof options.managementKey !== "string" || options.managementKey.trim() === "") {
       throw new OpenRouterConfigError("managementKey is missing or blank");
     }
@@ -113,6 +129,7 @@ export class OpenRouterClient {
     this.#onRequest = options.onRequest;
     this.#onRetry = options.onRetry;
     this.#random = options.random ?? Math.random;
+    this.#keySource = options.sources?.managementKey ?? { kind: "option", name: "managementKey" };
     this.#transport = new Transport({
       base,
       authorization: `Bearer ${options.managementKey.trim()}`,
@@ -329,7 +346,9 @@ export class OpenRouterClient {
       const decision = decideRetry({ ...outcome.failure, attempt, elapsedWaitMs }, this.#policy, this.#random);
       if (!decision.retry) {
         const note = decision.rule === "budget" || decision.rule === "retry-after" ? decision.reason : undefined;
-        throw outcome.toError({ attempts: attempt, mayHaveApplied, ...(note !== undefined ? { note } : {}) });
+        const status = outcome.failure.status;
+        const advice = status === undefined ? undefined : refusedKeyAdvice(status, this.#keySource);
+        throw outcome.toError({ attempts: attempt, mayHaveApplied, ...(note !== undefined ? { note } : {}) }, advice);
       }
       notify(this.#onRetry, { method, path, attempt, delayMs: decision.delayMs, reason: decision.reason });
       await sleep(decision.delayMs);

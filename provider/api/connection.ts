@@ -46,6 +46,7 @@ export function newClient(settings: Settings): OpenRouterClient {
     managementKey: settings.managementKey,
     retry: settings.retry,
     connections: Math.max(8, settings.concurrency * 2),
+    sources: settings.sources,
     ...(timeout === undefined ? {} : { timeouts: { headersMs: timeout, bodyMs: timeout } }),
   });
 }

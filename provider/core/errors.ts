@@ -35,6 +35,8 @@ export interface OpenRouterErrorOptions {
   cause?: unknown;
   /** Attempts made before giving up. */
   retry?: RetrySummary;
+  /** What the user can do about it (which setting to change), appended to the message. */
+  advice?: string;
 }
 
 /**
@@ -58,7 +60,8 @@ export class OpenRouterError extends Error {
   readonly mayHaveApplied?: boolean;
 
   constructor(message: string, options: OpenRouterErrorOptions = {}) {
-    super(withRetrySummary(message, options.retry), options.cause === undefined ? undefined : { cause: options.cause });
+    const told = withRetrySummary(message, options.retry);
+    super(options.advice === undefined ? told : `${told}. ${options.advice}`, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options.method !== undefined) this.method = options.method;
     if (options.path !== undefined) this.path = options.path;
@@ -121,7 +124,11 @@ export class OpenRouterApiError extends OpenRouterError {
   }
 }
 
-/** The service answered 404: what the request named does not exist (or the route does not, under a wrong base URL). */
+/**
+ * The service answered 404: what the request named does not exist. The client proves its
+ * base URL right (a route every API root serves answers 200) before it throws this, so a
+ * wrong base URL, under which every route is a 404, never passes for "gone".
+ */
 export class OpenRouterNotFoundError extends OpenRouterApiError {}
 
 /** The connection failed: refused, reset, or dropped before a whole answer arrived. */
@@ -245,7 +252,7 @@ export function fromResponse(
   bodyText: string,
   method: string,
   path: string,
-  options: { retry?: RetrySummary; location?: string } = {},
+  options: { retry?: RetrySummary; location?: string; advice?: string } = {},
 ): OpenRouterApiError {
   const body = parseJson(bodyText);
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
@@ -266,6 +273,7 @@ export function fromResponse(
     ...(userIds.length > 0 ? { userIds } : {}),
     ...(metadata !== undefined ? { metadata } : {}),
     ...(options.retry !== undefined ? { retry: options.retry } : {}),
+    ...(options.advice !== undefined ? { advice: options.advice } : {}),
   });
 }
 
@@ -295,10 +303,15 @@ function describeTimeout(phase: TimeoutPhase): string {
 
 function describeStatus(status: number, bodyText: string, location: string | undefined): string {
   if (status >= 300 && status < 400) {
-    return `unexpected redirect${location ? ` to ${location}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
+    return `unexpected redirect${location ? ` to ${showLocation(location)}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
   }
   const snippet = bodyText.trim().replace(/\s+/g, " ").slice(0, 200);
   return snippet === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${snippet}`;
+}
+
+/** A redirect's target as origin and path: its credentials, query and fragment may carry a token. */
+function showLocation(location: string): string {
+  return location.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, "$1").slice(0, 200);
 }
 
 function collectUserIds(body: unknown, metadata: Record<string, unknown> | undefined): string[] {

@@ -93,11 +93,7 @@ async function withClient<T>(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { newClient } = require("../api/connection") as typeof Connection;
   const config = await readStackConfig(CONFIG_NAMES);
-  const settings = resolveSettings((key) => {
-    if (key === "openrouter:baseUrl" && options.baseUrl !== undefined) return options.baseUrl;
-    if (key === "openrouter:managementKey" && options.managementKey !== undefined) return options.managementKey;
-    return config.get(key);
-  });
+  const settings = resolveSettings((key) => config.get(key), process.env, options);
   const client = newClient(settings);
   try {
     return await use({ client, concurrency: settings.concurrency });

@@ -135,6 +135,16 @@ describe("settings", () => {
     expect(error).toMatchObject({ status: 401 });
     expect(JSON.stringify(error)).not.toContain(key);
     expect(String((error as Error).message)).not.toContain(key);
+    expect((error as Error).message).toContain("The management key in the program option managementKey was not accepted");
+  });
+
+  // Issue 16, item 6: a secret read from config is an Output, the commonest wrong type.
+  it("a key passed as an Output is a settings error saying what to pass, sent nowhere", async () => {
+    const key = pulumi.secret(emulator.managementKey);
+    const error = await getWorkspace("platform", { managementKey: key as unknown as string }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenRouterConfigError);
+    expect((error as Error).message).toMatch(/^The program option managementKey must be a string, not a Pulumi Output; lookups need the plain value/);
+    expect(emulator.log.entries).toEqual([]);
   });
 });
 
