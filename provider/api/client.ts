@@ -5,8 +5,9 @@
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { OpenRouterArgumentError, OpenRouterConfigError, OpenRouterResponseError } from "../core/errors";
+import { OpenRouterArgumentError, OpenRouterConfigError, OpenRouterNotFoundError, OpenRouterResponseError } from "../core/errors";
 import { budgetPath, checkUserIds, segment } from "./arguments";
+import { BaseUrlProof, PROOF_PATH } from "./base-url";
 import { notify, type RequestEvent, type RetryEvent } from "./events";
 import { collect, paginate } from "./paginate";
 import { DEFAULT_RETRY_POLICY, attemptMayHaveApplied, decideRetry, type RetryPolicy } from "./retry";
@@ -114,6 +115,7 @@ export class OpenRouterClient {
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #random: () => number;
   readonly #keySource: SettingSource;
+  readonly #baseUrlProof: BaseUrlProof;
 
   constructor(options: OpenRouterClientOptions) {
     const baseSource = options.sources?.baseUrl ?? { kind: "option", name: "baseUrl" };
@@ -130,6 +132,8 @@ export class OpenRouterClient {
     this.#onRetry = options.onRetry;
     this.#random = options.random ?? Math.random;
     this.#keySource = options.sources?.managementKey ?? { kind: "option", name: "managementKey" };
+    const probe = async (): Promise<void> => void parseWire(WireWorkspacePage, await this.#send("GET", PROOF_PATH, undefined, false), "GET", PROOF_PATH);
+    this.#baseUrlProof = new BaseUrlProof(probe, base, baseSource);
     this.#transport = new Transport({
       base,
       authorization: `Bearer ${options.managementKey.trim()}`,
@@ -326,7 +330,11 @@ export class OpenRouterClient {
     return { [Symbol.asyncIterator]: () => paginate(fetchPage, concurrency) };
   }
 
-  async #send(method: string, path: string, requestBody?: unknown): Promise<unknown> {
+  /**
+   * Sends one call's attempts. A 404 is handed on only once the base URL is proven right
+   * (base-url.ts), unless this call is that proof (`proveNotFound` false).
+   */
+  async #send(method: string, path: string, requestBody?: unknown, proveNotFound = true): Promise<unknown> {
     let elapsedWaitMs = 0;
     // Judged over every attempt: a bulk add whose answer was lost and whose retry was then
     // rate limited did add its users.
@@ -348,7 +356,9 @@ export class OpenRouterClient {
         const note = decision.rule === "budget" || decision.rule === "retry-after" ? decision.reason : undefined;
         const status = outcome.failure.status;
         const advice = status === undefined ? undefined : refusedKeyAdvice(status, this.#keySource);
-        throw outcome.toError({ attempts: attempt, mayHaveApplied, ...(note !== undefined ? { note } : {}) }, advice);
+        const error = outcome.toError({ attempts: attempt, mayHaveApplied, ...(note !== undefined ? { note } : {}) }, advice);
+        if (proveNotFound && error instanceof OpenRouterNotFoundError) await this.#baseUrlProof.check(error);
+        throw error;
       }
       notify(this.#onRetry, { method, path, attempt, delayMs: decision.delayMs, reason: decision.reason });
       await sleep(decision.delayMs);

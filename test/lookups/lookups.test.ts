@@ -138,6 +138,15 @@ describe("settings", () => {
     expect((error as Error).message).toContain("The management key in the program option managementKey was not accepted");
   });
 
+  // Issue 16, item 1: under a wrong base URL every route is a 404, which must not read as "no such workspace".
+  it.each(["/v1", ""])("a base URL ending in %j fails saying it looks wrong, naming where it was set", async (path) => {
+    process.env.OPENROUTER_BASE_URL = emulator.url.replace(/\/api\/v1$/, path);
+    const error = await getWorkspaceMembers("platform").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenRouterConfigError);
+    expect((error as Error).message).toMatch(/^The base URL http:\/\/127\.0\.0\.1:\d+(\/v1)? \(the environment variable OPENROUTER_BASE_URL\) looks wrong/);
+    expect(requestsTo("GET /workspaces/:id/members")).toBe(0);
+  });
+
   // Issue 16, item 6: a secret read from config is an Output, the commonest wrong type.
   it("a key passed as an Output is a settings error saying what to pass, sent nowhere", async () => {
     const key = pulumi.secret(emulator.managementKey);
