@@ -171,13 +171,16 @@ export class OpenRouterArgumentError extends OpenRouterError {}
 /**
  * A create, update or delete that did not happen or did not finish. `reasons` holds
  * one line per failure; `unconfirmed` the users whose change was sent but neither confirmed
- * nor refuted (its answer was lost, and so was the listing meant to settle it).
+ * nor refuted (its answer was lost, and so was the listing meant to settle it);
+ * `retryable` whether running the same operation again may finish it with nothing else
+ * changed (false when something must change first, or when nobody can tell).
  */
 export class ChangeFailedError extends OpenRouterError {
   constructor(
     message: string,
     readonly reasons: string[],
     readonly unconfirmed: string[] = [],
+    readonly retryable = false,
   ) {
     super(message);
   }
@@ -196,17 +199,19 @@ export class PartialFailureError extends ChangeFailedError {
     readonly properties: Record<string, unknown>,
     reasons: string[],
     unconfirmed: string[] = [],
+    retryable = false,
   ) {
-    super(message, reasons, unconfirmed);
+    super(message, reasons, unconfirmed, retryable);
   }
 }
 
-/** A change would remove more users than `maxRemovals`; nothing was sent. */
+/** A change would remove more users than `maxRemovals`; nothing was sent. `userIds`: whom, sorted. */
 export class RemovalLimitError extends OpenRouterError {
   constructor(
     message: string,
     readonly removeCount: number,
     readonly maxRemovals: number,
+    readonly userIds: string[] = [],
   ) {
     super(message);
   }
@@ -235,6 +240,19 @@ export class MembersFileError extends OpenRouterError {
 function formatProblem(source: string, problem: MembersFileProblem): string {
   const where = problem.line === undefined ? source : `${source}:${problem.line}`;
   return problem.path === "" ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
+}
+
+/**
+ * Whether running the same change again later may succeed with nothing else changed: the
+ * service or the network failed (a 5xx, 408 or 429 after the client's own retries, no
+ * answer, a timeout, an answer that could not be read). A refusal (any other 4xx), a bad
+ * setting or argument, a host that does not resolve, or anything unknown is not: something
+ * must change first, and a message must not promise that a rerun finishes the job.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof OpenRouterApiError) return error.status >= 500 || error.status === 408 || error.status === 429;
+  if (error instanceof OpenRouterNetworkError) return error.code !== "ENOTFOUND";
+  return error instanceof OpenRouterTimeoutError || error instanceof OpenRouterResponseError;
 }
 
 /** Whether `error` belongs to this package's error family, whichever copy of the package made it. */

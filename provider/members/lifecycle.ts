@@ -11,13 +11,13 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "../api/client";
 import { connect, keepStackConfig } from "../api/connection";
 import type { Settings } from "../api/settings";
-import type { Membership, Workspace } from "../api/types";
+import type { Membership, OrganizationMember, Workspace } from "../api/types";
 import { ChangeFailedError, OpenRouterNotFoundError, PartialFailureError, RemovalLimitError } from "../core/errors";
 import { formatIds, quote } from "../core/messages";
-import { applyChanges, type MemberRoutes } from "./apply";
+import { applyChanges, type ApplyFailure, type ApplyOutcome, type MemberRoutes } from "./apply";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
-import { checkRemovalLimit, diffMembers, planCreate, planDelete, planUpdate, type MemberPlan } from "./plan";
+import { checkRemovalLimit, diffMembers, planCreate, planDelete, planUpdate, removalsOverLimit, type MemberPlan } from "./plan";
 import {
   managedIn,
   readDesired,
@@ -43,8 +43,15 @@ export async function check(olds: Record<string, unknown>, news: Record<string, 
   return checkInputs(olds ?? {}, news ?? {});
 }
 
+/**
+ * The diff, and the `maxRemovals` guard as far as the state tells the removals: a change
+ * over the limit fails the preview, naming the users, before a pull request is merged.
+ */
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  return diffMembers(olds, news);
+  const result = diffMembers(olds, news);
+  const over = removalsOverLimit(olds, news, result);
+  if (over !== undefined) throw removalLimitError(over.operation, over.workspaceId, over.remove, over.maxRemovals);
+  return result;
 }
 
 export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
@@ -102,23 +109,22 @@ async function applyPlan(
   plan: MemberPlan,
   known: Membership[],
 ): Promise<MembersState> {
-  guardRemovals(operation, desired, plan.remove.length);
+  guardRemovals(operation, desired, plan.remove);
   // Every known member is kept, to be removed, or spared (protected and no longer wanted:
   // it leaves management). The record starts from all but the spared, who are few.
   const spared = new Set(plan.spared);
   const ledger = new MembershipLedger(known.filter((m) => !spared.has(m.userId)));
   const outcome = await applyChanges(routes, plan, ledger, settings);
   const outs = toState(desired, target, ledger);
-  if (outcome.failures.length === 0) return outs;
+  if (outcome.failures.length === 0 && outcome.outsiders.length === 0) return outs;
 
-  const message =
-    `${describeOperation(operation, desired.workspaceId)} did not finish: ${outcome.failures.join("; ")}. ` +
-    `Added ${outcome.added} of ${plan.add.length} and removed ${outcome.removed} of ${plan.remove.length} users; ` +
-    "the state records exactly what went through, so running the update again finishes the rest.";
+  const counts = `Added ${outcome.added} of ${plan.add.length} and removed ${outcome.removed} of ${plan.remove.length} users`;
+  const message = failureMessage(operation, desired.workspaceId, outcome, `${counts}; the state records exactly what went through.`);
+  const reasons = failureReasons(outcome);
   const changedAnything = outcome.added > 0 || outcome.removed > 0 || outcome.unconfirmed.length > 0;
-  if (operation === "create" && !changedAnything) throw new ChangeFailedError(message, outcome.failures);
+  if (operation === "create" && !changedAnything) throw new ChangeFailedError(message, reasons, [], isRetryable(outcome));
   const properties = { ...outs, __provider: desired.provider };
-  throw new PartialFailureError(message, target.uuid, properties, outcome.failures, outcome.unconfirmed);
+  throw new PartialFailureError(message, target.uuid, properties, reasons, outcome.unconfirmed, isRetryable(outcome));
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
@@ -169,31 +175,42 @@ export async function remove(id: string, props: Record<string, unknown>): Promis
     protectedIds: desired.protectedUserIds,
     currentMembers: listing?.map((m) => m.userId),
   });
-  guardRemovals("delete", desired, plan.remove.length);
+  guardRemovals("delete", desired, plan.remove);
   if (plan.remove.length === 0) return;
 
   const { settings, client } = connect();
   // Only the users still to be removed are recorded, and only to name them if some stay.
   const ledger = new MembershipLedger(plan.remove.map((userId) => ({ userId })));
   const outcome = await applyChanges(workspaceRoutes(client, settings, target.uuid), plan, ledger, { ...settings, goneIsDone: true });
-  if (outcome.failures.length > 0) {
-    throw new ChangeFailedError(
-      `${describeOperation("delete", desired.workspaceId)} did not finish: ${outcome.failures.join("; ")}. ` +
-        `Removed ${outcome.removed} of ${plan.remove.length} users; still members: ${formatIds(ledger.snapshot().userIds)}. ` +
-        "Run the destroy again once they can be removed; users already gone count as done.",
-      outcome.failures,
-      outcome.unconfirmed,
-    );
+  if (outcome.failures.length > 0 || outcome.outsiders.length > 0) {
+    const done = `Removed ${outcome.removed} of ${plan.remove.length} users; still members: ${formatIds(ledger.snapshot().userIds)}.`;
+    const message = failureMessage("delete", desired.workspaceId, outcome, done);
+    throw new ChangeFailedError(message, failureReasons(outcome), outcome.unconfirmed, isRetryable(outcome));
   }
 }
 
-/** The member routes of one workspace, as the set-membership machinery uses them. */
+/**
+ * The member routes of one workspace, as the set-membership machinery uses them. Users
+ * outside the organization are told by the organization's directory, listed at most once
+ * per operation, and only if the service refuses an add.
+ */
 function workspaceRoutes(client: OpenRouterClient, settings: Settings, workspaceUuid: string): MemberRoutes<Membership> {
+  const directory = organizationDirectory(client, settings);
   return {
     add: async (userIds) => (await client.addMembers(workspaceUuid, userIds)).memberships,
     remove: async (userIds) => (await client.removeMembers(workspaceUuid, userIds)).removedCount,
     list: () => client.listMembers(workspaceUuid, { concurrency: settings.concurrency }),
+    outsiders: async (userIds) => {
+      const members = new Set((await directory()).map((member) => member.userId));
+      return userIds.filter((userId) => !members.has(userId));
+    },
   };
+}
+
+/** The organization's members, listed on first use and then kept for the rest of the operation. */
+function organizationDirectory(client: OpenRouterClient, settings: Settings): () => Promise<OrganizationMember[]> {
+  let listing: Promise<OrganizationMember[]> | undefined;
+  return () => (listing ??= client.listOrganizationMembers({ concurrency: settings.concurrency }));
 }
 
 async function resolveWorkspace(client: OpenRouterClient, workspaceId: string): Promise<Workspace> {
@@ -216,14 +233,69 @@ async function resolveWorkspace(client: OpenRouterClient, workspaceId: string): 
 type Operation = "create" | "update" | "delete";
 
 /** The `maxRemovals` guard, before any request that changes anything. */
-function guardRemovals(operation: Operation, desired: Desired, removeCount: number): void {
-  const limitError = checkRemovalLimit(removeCount, desired.maxRemovals);
-  if (limitError !== undefined) {
-    throw new RemovalLimitError(`${describeOperation(operation, desired.workspaceId)}: ${limitError}`, removeCount, desired.maxRemovals!);
+function guardRemovals(operation: Operation, desired: Desired, remove: readonly string[]): void {
+  if (desired.maxRemovals !== undefined && checkRemovalLimit(remove, desired.maxRemovals) !== undefined) {
+    throw removalLimitError(operation, desired.workspaceId, remove, desired.maxRemovals);
   }
+}
+
+function removalLimitError(operation: Operation, workspaceId: string, remove: readonly string[], maxRemovals: number): RemovalLimitError {
+  const reason = checkRemovalLimit(remove, maxRemovals);
+  return new RemovalLimitError(`${describeOperation(operation, workspaceId)}: ${reason}`, remove.length, maxRemovals, [...remove]);
 }
 
 function describeOperation(operation: Operation, workspaceId: string): string {
   const verb = { create: "Creating", update: "Updating", delete: "Deleting" }[operation];
   return `${verb} the members of workspace ${quote(workspaceId)}`;
+}
+
+/**
+ * The message of an operation that did not finish: what failed, what went through (`done`),
+ * and what to do. A rerun is promised only when every failure is one a rerun can mend; a
+ * refusal says what to change instead, since running again would fail the same way.
+ */
+function failureMessage(operation: Operation, workspaceId: string, outcome: ApplyOutcome, done: string): string {
+  const rerun = operation === "delete" ? "pulumi destroy" : "pulumi up";
+  const head = `${describeOperation(operation, workspaceId)} did not finish: ${failureReasons(outcome).join("; ")}. ${done}`;
+  if (isRetryable(outcome)) {
+    return `${head} Running ${rerun} again finishes the rest${operation === "delete" ? "; users already gone count as done" : ""}.`;
+  }
+  const advice = new Set<string>();
+  if (outcome.outsiders.length > 0) advice.add("Invite them to the organization first, or take them out of userIds.");
+  for (const failure of outcome.failures) if (!failure.retryable) advice.add(adviceFor(failure, operation));
+  return `${head} ${[...advice].join(" ")} Until then, ${rerun} fails the same way.`;
+}
+
+/** One line per failure, outsiders first (the error's `reasons`). */
+function failureReasons(outcome: ApplyOutcome): string[] {
+  const { outsiders } = outcome;
+  const refused =
+    outsiders.length === 0
+      ? []
+      : [`${formatIds(outsiders)} ${outsiders.length === 1 ? "is not a member" : "are not members"} of the organization, so the service refuses to add them`];
+  return [...refused, ...outcome.failures.map((failure) => failure.reason)];
+}
+
+/** Whether a rerun alone can finish what the outcome left undone. */
+function isRetryable(outcome: ApplyOutcome): boolean {
+  return outcome.outsiders.length === 0 && outcome.failures.every((failure) => failure.retryable);
+}
+
+/** What to change after a refusal; the service's own words are in its reason. */
+function adviceFor(failure: ApplyFailure, operation: Operation): string {
+  if (failure.userIds !== undefined) {
+    return operation === "delete"
+      ? "Do what the service asks for the users it names; to leave them in the workspace instead, add them to protectedUserIds and run pulumi up first."
+      : "Do what the service asks for the users it names, or keep them in userIds.";
+  }
+  switch (failure.status) {
+    case 401:
+      return "Set a management key the service accepts.";
+    case 403:
+      return "The service does not let this key change this workspace's members (the default workspace, which holds every organization member, refuses every change): point workspaceId at another workspace.";
+    case 404:
+      return "The workspace no longer exists: run pulumi refresh to take this resource out of the state, or point workspaceId at an existing workspace.";
+    default:
+      return "Change what the service refused, as its words above say.";
+  }
 }

@@ -7,6 +7,7 @@
  */
 import { isUuid } from "../core/ids";
 import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
+import { formatIds } from "../core/messages";
 import { isUnknown } from "../core/unknowns";
 
 /**
@@ -117,14 +118,50 @@ export function planDelete(input: DeletePlanInput): MemberPlan {
 }
 
 /**
- * The `maxRemovals` guard, to be called with the planned removal count before any request
- * that changes anything. Returns the reason to refuse, or `undefined` when within the limit
- * (or when no limit is set).
+ * The `maxRemovals` guard, to be called with the planned removals before any request that
+ * changes anything. Returns the reason to refuse, naming the count, the limit and the first
+ * users, or `undefined` when within the limit (or when no limit is set).
  */
-export function checkRemovalLimit(removeCount: number, maxRemovals: number | undefined | null): string | undefined {
-  if (maxRemovals === undefined || maxRemovals === null || removeCount <= maxRemovals) return undefined;
-  const users = removeCount === 1 ? "1 user" : `${removeCount} users`;
-  return `would remove ${users}, more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
+export function checkRemovalLimit(remove: readonly string[], maxRemovals: number | undefined | null): string | undefined {
+  if (maxRemovals === undefined || maxRemovals === null || remove.length <= maxRemovals) return undefined;
+  const users = remove.length === 1 ? "1 user" : `${remove.length} users`;
+  return `would remove ${users} (${formatIds(remove)}), more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
+}
+
+/** Removals a preview can already name that exceed the limit of the operation that makes them. */
+export interface RemovalsOverLimit {
+  /** The operation that will remove them: an update, or the delete that a replacement starts with. */
+  operation: "update" | "delete";
+  /** The workspace they leave, as that operation's inputs name it. */
+  workspaceId: string;
+  /** Sorted: the users it will remove at least. */
+  remove: string[];
+  /** The limit that operation applies. */
+  maxRemovals: number;
+}
+
+/**
+ * The `maxRemovals` guard as a preview can apply it, from the state alone, so that a pull
+ * request goes red before merge rather than at `up`:
+ * - an update removes every managed user (`userIds` in the old outputs) neither wanted nor
+ *   protected any more, under the new `maxRemovals`. In additive mode that is exactly what
+ *   `up` removes; in exclusive mode `up` also removes members it finds by listing, so these
+ *   are the least it removes, and `up` guards the rest.
+ * - a move to another workspace deletes the old resource first, which removes every managed
+ *   user but its protected ones, under the old `maxRemovals`.
+ * Undefined within the limit, without one, or when the diff is not known yet.
+ */
+export function removalsOverLimit(olds: Record<string, unknown>, news: Record<string, unknown>, diff: MembersDiff): RemovalsOverLimit | undefined {
+  if (diff.changes !== true) return undefined;
+  const replacing = diff.replaces.length > 0;
+  const maxRemovals = limitOf(replacing ? olds.maxRemovals : news.maxRemovals);
+  if (maxRemovals === undefined) return undefined;
+  const wanted = replacing ? undefined : readIds(news.userIds);
+  const guarded = readIds(replacing ? olds.protectedUserIds : news.protectedUserIds);
+  const remove = readIds(olds.userIds).ids.filter((id) => !wanted?.has(id) && !guarded.has(id));
+  if (remove.length === 0 || remove.length <= maxRemovals) return undefined;
+  const workspaceId = String(replacing ? olds.workspaceId : news.workspaceId);
+  return { operation: replacing ? "delete" : "update", workspaceId, remove: remove.sort(), maxRemovals };
 }
 
 /** The engine-facing diff result (the shape of `pulumi.dynamic.DiffResult`). */
