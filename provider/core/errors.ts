@@ -226,14 +226,31 @@ export interface MembersFileProblem {
   message: string;
 }
 
-/** A members file cannot be read or is not valid; `problems` lists every problem found. */
+/** How many problems a {@link MembersFileError} lists; the rest are counted. */
+export const MEMBERS_FILE_PROBLEMS_SHOWN = 20;
+
+/**
+ * A members file cannot be read or is not valid. `problems` lists the first problems found
+ * (at most {@link MEMBERS_FILE_PROBLEMS_SHOWN}), `omitted` counts the others: a file from a
+ * pull request may hold any number, and the error lands in a PR comment.
+ */
 export class MembersFileError extends OpenRouterError {
+  readonly problems: readonly MembersFileProblem[];
+  readonly omitted: number;
+
   constructor(
     /** The file name or config key the problems are in. */
     readonly source: string,
-    readonly problems: readonly MembersFileProblem[],
+    problems: readonly MembersFileProblem[],
+    /** Problems found beyond `problems`, not described. */
+    omitted = 0,
   ) {
-    super(problems.map((problem) => formatProblem(source, problem)).join("\n"));
+    const shown = problems.slice(0, MEMBERS_FILE_PROBLEMS_SHOWN);
+    const more = problems.length - shown.length + omitted;
+    const rest = more === 0 ? [] : [`${source}: and ${more} more problem${more === 1 ? "" : "s"}`];
+    super([...shown.map((problem) => formatProblem(source, problem)), ...rest].join("\n"));
+    this.problems = shown;
+    this.omitted = more;
   }
 }
 
