@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { startEmulator, type Emulator } from "../../provider/testing";
@@ -111,3 +112,50 @@ it("creates, reads and deletes through the plugin running in the project", async
   expect(emulator.memberIds("installed")).toEqual([]);
   expect(plugin.stdout + plugin.stderr).not.toContain(emulator.managementKey);
 });
+
+// Issue 16, item 9: the emulator is an executable of the installed package, and what it
+// prints is what the installed provider takes.
+it("installs the openrouter-emulator executable, whose printed base URL and key the installed lookups accept", async () => {
+  const bin = join(project.dir, "node_modules", ".bin", "openrouter-emulator");
+  const help = await runUntil(bin, ["--help"], () => false);
+  expect(help).toMatch(/^Usage: openrouter-emulator \[options\]/);
+
+  const child = spawn(bin, ["--port", "0", "--seed", "tarball-bin"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const output = await outputUntil(child, (text) => text.includes("OPENROUTER_MANAGEMENT_KEY="));
+    const baseUrl = /^OPENROUTER_BASE_URL=(\S+)$/m.exec(output)?.[1];
+    const managementKey = /^OPENROUTER_MANAGEMENT_KEY=(\S+)$/m.exec(output)?.[1];
+    const installed = createRequire(join(project.dir, "package.json"))("pulumi-openrouter") as typeof import("../../provider/index");
+    const workspaces = await installed.listWorkspaces({ baseUrl: baseUrl!, managementKey: managementKey! });
+    expect(workspaces.map((workspace) => workspace.slug)).toEqual(["default", "demo-platform", "demo-research"]);
+  } finally {
+    child.kill("SIGTERM");
+  }
+});
+
+async function runUntil(command: string, args: string[], done: (output: string) => boolean): Promise<string> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    return await outputUntil(child, done);
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+/** What the child printed once `done` holds for it, or once it exits. */
+function outputUntil(child: ReturnType<typeof spawn>, done: (output: string) => boolean): Promise<string> {
+  let output = "";
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from the executable: ${output}`)), 20_000);
+    const finish = (): void => {
+      clearTimeout(timer);
+      resolve(output);
+    };
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (done(output)) finish();
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("exit", finish);
+  });
+}
