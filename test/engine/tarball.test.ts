@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { MANAGEMENT_KEYS_PAGE } from "../../provider/api/settings";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import {
   Engine,
@@ -159,3 +161,22 @@ function outputUntil(child: ReturnType<typeof spawn>, done: (output: string) => 
     child.on("exit", finish);
   });
 }
+
+// Issue 16, item 8: the README the package ships says how to add it to a project, in terms
+// that stay true: the peer range and the executable as package.json declares them.
+it("ships a README whose Getting started names the peer range, the key page and the executable package.json declares", () => {
+  const installed = join(project.dir, "node_modules", "pulumi-openrouter");
+  const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+    peerDependencies: Record<string, string>;
+    bin: Record<string, string>;
+  };
+  const readme = readFileSync(join(installed, "README.md"), "utf8");
+  const gettingStarted = readme.slice(readme.indexOf("## Getting started"), readme.indexOf("## Example"));
+  expect(gettingStarted).toContain("npm install pulumi-openrouter");
+  expect(gettingStarted).toContain(`today \`${manifest.peerDependencies["@pulumi/pulumi"]}\``);
+  expect(gettingStarted).toContain(MANAGEMENT_KEYS_PAGE);
+  expect(Object.keys(manifest.bin)).toEqual(["openrouter-emulator"]);
+  expect(gettingStarted).toContain("npx openrouter-emulator");
+  expect(gettingStarted).toContain("retainOnDelete");
+  expect(readme).not.toContain("Every error the package throws is an");
+});
