@@ -33,17 +33,22 @@ export default tseslint.config(
   ),
   layer(
     "members",
-    ["../workspace", "../workspace/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
+    ["../workspace", "../workspace/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
     "a resource imports api/ and core/, never another resource, the lookups or the members file.",
   ),
   layer(
     "workspace",
-    ["../members", "../members/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
+    ["../members", "../members/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
+    "a resource imports api/ and core/, never another resource, the lookups or the members file.",
+  ),
+  layer(
+    "budgets",
+    ["../members", "../members/**", "../workspace", "../workspace/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../index"],
     "a resource imports api/ and core/, never another resource, the lookups or the members file.",
   ),
   layer(
     "lookups",
-    ["../members", "../members/**", "../workspace", "../workspace/**", "../gitops", "../gitops/**", "../index"],
+    ["../members", "../members/**", "../workspace", "../workspace/**", "../budgets", "../budgets/**", "../gitops", "../gitops/**", "../index"],
     "the lookups import api/ and core/ only.",
   ),
   layer("gitops", ["../index", "../lookups", "../lookups/**"], "nothing imports the package entry; gitops declares resources, it does not look things up."),

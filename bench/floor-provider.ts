@@ -52,6 +52,7 @@ export const floorProvider: pulumi.dynamic.ResourceProvider = {
       memberships,
       exclusive: inputs.exclusive === true,
       protectedUserIds: [],
+      unconfirmedUserIds: [],
     };
     return { id: workspaceUuid, outs };
   },

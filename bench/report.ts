@@ -41,7 +41,7 @@ export interface PluginFigures extends PluginRuns {
 /** Everything the report prints (also what latest.json holds). */
 export interface ReportInput {
   environment: { date: string; cores: number; cpu: string; node: string; platform: string };
-  options: { latency: number; concurrency: number; batchSize: number; members: number; unmanaged: number; naiveSample: number; repeats: number; pluginStarts: number; updateSamples: number };
+  options: { latency: number; concurrency: number; batchSize: number; members: number; unmanaged: number; naiveSample: number; repeats: number; pluginStarts: number; updateSamples: number; wideUpdateSamples: number };
   rows: ScenarioRow[];
   naive: { sampleUsers: number; perUserMs: { create: number; delete: number } };
   serialized: { oursBytes: number; moduleScopeBytes?: number; moduleScopeError?: string };
@@ -80,7 +80,7 @@ export function formatReport(r: ReportInput): string {
   const out: string[] = [];
   out.push(
     `pulumi-openrouter bench: ${r.environment.date.slice(0, 10)}, ${r.environment.cores} cores (${r.environment.cpu}), Node ${r.environment.node}`,
-    `latency L = ${o.latency} ms, concurrency ${o.concurrency}, batch ${o.batchSize}, ${o.members} members, ${o.unmanaged} unmanaged; times are medians of ${o.repeats} runs (the update's: of ${o.updateSamples} per run)`,
+    `latency L = ${o.latency} ms, concurrency ${o.concurrency}, batch ${o.batchSize}, ${o.members} members, ${o.unmanaged} unmanaged; times are medians of ${o.repeats} runs (the 1% update's: of ${o.updateSamples} per run, the 5% update's: of ${o.wideUpdateSamples})`,
     "",
     table(
       ["scenario", "calls", "optimum", "calls/opt", "rounds x L", "ours ms", "ours/bound", "at L=0 ms", "(ours - at L=0)/bound", "sdk ms", "ours/sdk", "beyond L/call ours", "sdk", "naive ms", "naive/ours"],

@@ -1,8 +1,11 @@
 /**
  * `npm run bench`: what a membership change costs against the emulator at a fixed latency,
- * beside the network's bound and two alternatives, in one run (issue #6). Prints ratios
- * (absolute times on shared machines are noise; ratios are not), writes
- * bench/results/latest.json, and exits non-zero when a target is missed.
+ * beside the network's bound and two alternatives, in one run (issues #6 and #19). Prints
+ * ratios (absolute times on shared machines are noise; ratios are not), writes
+ * bench/results/latest.json, and exits non-zero when a target is missed. The targets
+ * measure this provider, not Pulumi's plugin: memory as our share over a provider that does
+ * nothing (measured in the same run), and the one-round update by what the latency adds and
+ * what the work costs, apart.
  *
  * Options: --latency <ms> (20), --concurrency <n> (4), --batch-size <n> (100),
  * --members <n> (10000), --unmanaged <n> (2000), --naive-sample <n> (500),
@@ -28,7 +31,7 @@ import {
 import { naiveDriver, oursDriver, sdkDriver, type MembersDriver, type Target } from "./drivers";
 import { measurePlugin, measureSerializedSizes, type PluginRuns } from "./plugin-costs";
 import { startRemoteEmulator, type RemoteEmulator } from "./remote-emulator";
-import { formatReport, signedMib, type Check, type PluginFigures, type ScenarioRow } from "./report";
+import { formatReport, type Check, type PluginFigures, type ScenarioRow } from "./report";
 
 interface Options {
   latency: number;
@@ -43,10 +46,12 @@ interface Options {
 
 const DEFAULTS: Options = { latency: 20, concurrency: 4, batchSize: 100, members: 10_000, unmanaged: 2_000, naiveSample: 500, repeats: 3, pluginStarts: 3 };
 const PAGE_SIZE = 100;
-/** Updates timed per chain (see runChain). */
+/** 1% updates timed per chain (see runChain). */
 const UPDATE_SAMPLES = 5;
+/** 5% updates timed per chain: forth and back, twice, so the chain ends where it began. */
+const WIDE_UPDATE_SAMPLES = 4;
 
-/** Targets of issue #6. */
+/** Targets of issues #6 and #19. */
 const TARGETS = {
   callsRatio: 1,
   wallVsBound: 1.25,
@@ -54,7 +59,14 @@ const TARGETS = {
   sdkRatio: 1.05,
   serializedBytes: 4096,
   firstCheckMs: 250,
-  peakRssBytes: 150 * 1024 * 1024,
+  /** Our plugin's peak RSS over the floor provider's, at the 10,000-member create. */
+  peakRssShareBytes: 20 * 1024 * 1024,
+  /** Our plugin's RSS over the floor's once the Checks are done. */
+  afterCheckShareBytes: 5 * 1024 * 1024,
+  /** The 1% update is one round: (wall - work at L=0) / bound, the share the latency adds. */
+  updateLatencyShare: 1.1,
+  /** The 1% update's work at L=0 (ours, the emulator's, the loopback), ms. */
+  updateWorkMs: 12,
 };
 
 function parseOptions(argv: string[]): Options {
@@ -82,7 +94,7 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-type ScenarioName = "create" | "update" | "diff" | "refresh" | "delete" | "exclusive";
+type ScenarioName = "create" | "update" | "update-5%" | "diff" | "refresh" | "delete" | "exclusive";
 
 /** One timed operation: wall time, and what the emulator saw. */
 interface Measurement {
@@ -107,6 +119,7 @@ async function measure(emulator: RemoteEmulator, operation: () => Promise<unknow
   return { wallMs, calls: stats.calls, byRoute: stats.byRoute, maxInFlight: stats.maxInFlight };
 }
 
+const mibOf = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
 const userId = (index: number): string => `user_${String(index).padStart(6, "0")}`;
 const range = (from: number, count: number): string[] => Array.from({ length: count }, (_, i) => userId(from + i));
 const median = (values: number[]): number => {
@@ -138,6 +151,9 @@ async function runChain(
   const members = range(0, o.members);
   const churn = Math.round(o.members / 100);
   const churned = [...range(churn, o.members - churn), ...range(o.members, churn)];
+  // 5%: from the 1% chain's last set, drop its first 5% and add as many users it never had.
+  const wideChurn = Math.round(o.members / 20);
+  const wideChurned = [...churned.slice(wideChurn), ...range(o.members + churn, wideChurn)];
   const workspace = await emulator.createWorkspace(`${label}-members`);
   const exclusiveWorkspace = await emulator.createWorkspace(`${label}-exclusive`);
   await emulator.addMembers(exclusiveWorkspace, range(o.members, o.unmanaged));
@@ -152,6 +168,13 @@ async function runChain(
     results.update.push(await measure(emulator, () => driver.update(workspace, next)));
   }
   const final = UPDATE_SAMPLES % 2 === 1 ? churned : members;
+  if (final !== churned) throw new Error("the 5% updates start from the 1% chain's churned set: keep UPDATE_SAMPLES odd");
+  // Several rounds of calls, where a one-round bound is no longer dominated by fixed work.
+  results["update-5%"] = [];
+  for (let sample = 0; sample < WIDE_UPDATE_SAMPLES; sample++) {
+    const next = sample % 2 === 0 ? wideChurned : churned;
+    results["update-5%"].push(await measure(emulator, () => driver.update(workspace, next)));
+  }
   if (driver.diff) {
     const diff = driver.diff.bind(driver);
     results.diff = [
@@ -177,7 +200,8 @@ async function runChain(
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
   const churn = Math.round(o.members / 100);
-  const orgSize = o.members + Math.max(o.unmanaged, churn);
+  const wideChurn = Math.round(o.members / 20);
+  const orgSize = o.members + Math.max(o.unmanaged, churn + wideChurn);
   const emulator = await startRemoteEmulator({ seed: "bench", users: range(0, orgSize), latencyMs: o.latency });
   const target: Target = { baseUrl: emulator.url, managementKey: emulator.managementKey, concurrency: o.concurrency, batchSize: o.batchSize };
   const started = performance.now();
@@ -186,6 +210,7 @@ async function main(): Promise<number> {
     const phases: Record<ScenarioName, Phases> = {
       create: createPhases(o.members, workload),
       update: updatePhases(churn, churn, workload),
+      "update-5%": updatePhases(wideChurn, wideChurn, workload),
       diff: [],
       refresh: refreshPhases(o.members, workload),
       delete: deletePhases(o.members, workload),
@@ -279,7 +304,14 @@ async function main(): Promise<number> {
     const checks: Check[] = [];
     for (const row of rows) {
       checks.push({ what: `${row.name}: calls / optimum`, value: row.calls === row.optimumCalls && !row.callsVary ? 1 : row.calls / Math.max(1, row.optimumCalls), target: `= ${TARGETS.callsRatio.toFixed(2)}`, ok: row.calls === row.optimumCalls && !row.callsVary });
-      if (row.boundMs > 0) {
+      if (row.name === "update") {
+        // One round: the bound is 20 ms, and the work every design does on 10,000 ids is a
+        // quarter of it, so wall / bound would measure that work, not the network use. The
+        // two are held apart: what the latency added, against the bound; the work, in ms.
+        const share = (row.oursMs - row.workMs) / row.boundMs;
+        checks.push({ what: "update: (wall - work at L=0) / bound", value: share, target: `<= ${TARGETS.updateLatencyShare}`, ok: o.concurrency !== 4 || share <= TARGETS.updateLatencyShare });
+        checks.push({ what: "update: work at L=0, ms", value: row.workMs, target: `<= ${TARGETS.updateWorkMs}`, ok: o.members !== 10_000 || row.workMs <= TARGETS.updateWorkMs });
+      } else if (row.boundMs > 0) {
         const ratio = row.oursMs / row.boundMs;
         checks.push({ what: `${row.name}: wall / latency bound`, value: ratio, target: `<= ${TARGETS.wallVsBound}`, ok: o.concurrency !== 4 || ratio <= TARGETS.wallVsBound });
       }
@@ -293,23 +325,27 @@ async function main(): Promise<number> {
     checks.push({ what: "create: naive / ours", value: naiveSpeedup, target: `>= ${TARGETS.naiveSpeedup}`, ok: naiveSpeedup >= TARGETS.naiveSpeedup });
     checks.push({ what: "serialized provider, bytes", value: sizes.oursBytes, target: `<= ${TARGETS.serializedBytes}`, ok: sizes.oursBytes <= TARGETS.serializedBytes });
     checks.push({ what: "plugin: port -> first Check, ms", value: oursPlugin.firstCheckMedianMs, target: `<= ${TARGETS.firstCheckMs}`, ok: oursPlugin.firstCheckMedianMs <= TARGETS.firstCheckMs });
-    checks.push({ what: "plugin: peak RSS, MiB", value: oursPlugin.create.peakRssBytes / 2 ** 20, target: `<= ${TARGETS.peakRssBytes / 2 ** 20}`, ok: oursPlugin.create.peakRssBytes <= TARGETS.peakRssBytes });
-    // Not a target: whether the target is reachable at all, given what Pulumi alone needs.
-    const floorPeakMiB = floorPlugin.create.peakRssBytes / 2 ** 20;
-    const peakTargetMiB = TARGETS.peakRssBytes / 2 ** 20;
-    const shareMiB = signedMib(ourShare.peakRssBytes);
+    checks.push({
+      what: `plugin: peak RSS over the floor at the ${o.members}-member create, MiB`,
+      value: ourShare.peakRssBytes / 2 ** 20,
+      target: `<= ${TARGETS.peakRssShareBytes / 2 ** 20}`,
+      ok: ourShare.peakRssBytes <= TARGETS.peakRssShareBytes,
+    });
+    checks.push({
+      what: "plugin: RSS over the floor after the Checks, MiB",
+      value: ourShare.rssAfterCheckBytes / 2 ** 20,
+      target: `<= ${TARGETS.afterCheckShareBytes / 2 ** 20}`,
+      ok: ourShare.rssAfterCheckBytes <= TARGETS.afterCheckShareBytes,
+    });
     const notes = [
-      floorPlugin.create.peakRssBytes > TARGETS.peakRssBytes
-        ? `Note (not a target): Pulumi floor alone: peak RSS ${floorPeakMiB.toFixed(1)} MiB > ${peakTargetMiB}: the target is below what the plugin needs ` +
-          `for these inputs and outputs, whatever the provider does (our share: ${shareMiB}).`
-        : `Note (not a target): Pulumi floor alone: peak RSS ${floorPeakMiB.toFixed(1)} MiB <= ${peakTargetMiB}: the target leaves the provider ` +
-          `${(peakTargetMiB - floorPeakMiB).toFixed(1)} MiB (our share: ${shareMiB}).`,
+      `Note (not a target): the plugin's own peak RSS at that create is ${mibOf(oursPlugin.create.peakRssBytes)} MiB, of which the Pulumi floor ` +
+        `(the same inputs and outputs, no provider work) needs ${mibOf(floorPlugin.create.peakRssBytes)} MiB: Pulumi's protobuf handling, not ours.`,
     ];
 
     const environment = { date: new Date().toISOString(), cores: cpus().length, cpu: cpus()[0]?.model ?? "unknown", node: process.version, platform: `${process.platform} ${process.arch}` };
     const result = {
       environment,
-      options: { ...o, updateSamples: UPDATE_SAMPLES },
+      options: { ...o, updateSamples: UPDATE_SAMPLES, wideUpdateSamples: WIDE_UPDATE_SAMPLES },
       rows,
       naive: { sampleUsers: o.naiveSample, concurrency: o.concurrency, createMs: naiveCreate.wallMs, updateMs: naiveUpdate.wallMs, deleteMs: naiveDelete.wallMs, perUserMs: naivePerUserMs, calls: { create: naiveCreate.calls, update: naiveUpdate.calls, delete: naiveDelete.calls } },
       serialized: sizes,

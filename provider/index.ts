@@ -15,6 +15,8 @@ export { WorkspaceMembers } from "./members/resource";
 export type { WorkspaceMembersArgs } from "./members/resource";
 export { Workspace } from "./workspace/resource";
 export type { WorkspaceArgs } from "./workspace/resource";
+export { WorkspaceBudgets } from "./budgets/resource";
+export type { WorkspaceBudgetsArgs, BudgetOutput } from "./budgets/resource";
 export type { Membership, WorkspaceFields } from "./api/types";
 
 // Lookups
@@ -33,6 +35,7 @@ export type { MembersConfig } from "./gitops/load";
 export { declareMembers, declareWorkspaces } from "./gitops/declare";
 export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
 export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock } from "./gitops/validate";
+export type { BudgetsBlock } from "./gitops/budgets";
 
 // Errors: every error the package throws is an OpenRouterError.
 export {
@@ -47,11 +50,13 @@ export {
   ChangeFailedError,
   PartialFailureError,
   RemovalLimitError,
+  BudgetOrderError,
   MembersFileError,
   isOpenRouterError,
 } from "./core/errors";
-export type { MembersFileProblem } from "./core/errors";
+export type { MembersFileProblem, BudgetLimitFact } from "./core/errors";
 
 // Internal: reachable because existing states hold serialized providers; not for programs.
 export { WorkspaceMembersProvider } from "./members/resource";
 export { WorkspaceProvider } from "./workspace/resource";
+export { WorkspaceBudgetsProvider } from "./budgets/resource";

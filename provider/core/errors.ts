@@ -2,9 +2,10 @@
  * The package's error family: every error it throws for something a user or the service
  * did is an `OpenRouterError`; the subclasses say what went wrong (the service said no or
  * has no such thing, the network failed, a timeout, a body we cannot use, bad settings or
- * arguments, a change that did not finish, a removal limit, a members file). Failures carry
- * their facts as fields (`status`, `path`, `userIds`, `problems`, ...): callers read those,
- * never the wording. A `TypeError` or `RangeError` from this package means a bug in it.
+ * arguments, a change that did not finish, a removal limit, budgets out of order, a members
+ * file). Failures carry their facts as fields (`status`, `path`, `userIds`, `problems`,
+ * ...): callers read those, never the wording. A `TypeError` or `RangeError` from this
+ * package means a bug in it.
  *
  * No error ever holds the management key: errors are built from the method, the route path
  * (relative to the base URL, query included) and the response, never from request headers.
@@ -212,6 +213,27 @@ export class RemovalLimitError extends OpenRouterError {
     readonly removeCount: number,
     readonly maxRemovals: number,
     readonly userIds: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** One budget and its limit, as a {@link BudgetOrderError} names it. */
+export interface BudgetLimitFact {
+  /** `daily`, `weekly`, `monthly` or `lifetime`. */
+  interval: string;
+  limitUsd: number;
+}
+
+/**
+ * Workspace budgets that would break the service's rule (limits strictly decrease as the
+ * interval narrows): refused before any request. `wider` is the budget whose limit is not
+ * above the `narrower` one's.
+ */
+export class BudgetOrderError extends OpenRouterError {
+  constructor(
+    message: string,
+    readonly conflict: { wider: BudgetLimitFact; narrower: BudgetLimitFact },
   ) {
     super(message);
   }

@@ -1,8 +1,10 @@
 /**
  * Declaring what a members file says as Pulumi resources: a `Workspace` for each entry with
- * a `workspace:` block, and one `WorkspaceMembers` per entry, named by the entry's key.
+ * a `workspace:` block, one `WorkspaceMembers` per entry, and a `WorkspaceBudgets` for each
+ * entry with a `budgets:` block, all named by the entry's key.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import { WorkspaceBudgets } from "../budgets/resource";
 import { WorkspaceMembers } from "../members/resource";
 import { Workspace } from "../workspace/resource";
 import type { MembersFile, WorkspaceMembersEntry } from "./validate";
@@ -28,16 +30,19 @@ export interface DeclaredWorkspaces {
   workspaces: Record<string, Workspace>;
   /** One per entry. */
   members: Record<string, WorkspaceMembers>;
+  /** One per entry with a `budgets:` block. */
+  budgets: Record<string, WorkspaceBudgets>;
 }
 
 /**
  * Declares what the file says: a {@link Workspace} for each entry with a `workspace:` block,
- * and one {@link WorkspaceMembers} per entry, all named by the entry's key. The members of a
- * created workspace take its `id` as their `workspaceId`, so they depend on it: created after
- * it, deleted before it, and previewed while its id is still unknown.
+ * one {@link WorkspaceMembers} per entry, and a {@link WorkspaceBudgets} for each entry with
+ * a `budgets:` block, all named by the entry's key. The members and budgets of a created
+ * workspace take its `id` as their `workspaceId`, so they depend on it: created after it,
+ * deleted before it, and previewed while its id is still unknown.
  */
 export function declareWorkspaces(file: MembersFile, options: DeclareMembersOptions = {}): DeclaredWorkspaces {
-  const declared: DeclaredWorkspaces = { workspaces: {}, members: {} };
+  const declared: DeclaredWorkspaces = { workspaces: {}, members: {}, budgets: {} };
   for (const entry of file.workspaces) {
     let workspaceId: pulumi.Input<string>;
     if (entry.workspace) {
@@ -61,13 +66,17 @@ export function declareWorkspaces(file: MembersFile, options: DeclareMembersOpti
       },
       options.resourceOptions,
     );
+    if (entry.budgets) {
+      declared.budgets[entry.key] = new WorkspaceBudgets(entry.key, { ...entry.budgets, workspaceId }, options.resourceOptions);
+    }
   }
   return declared;
 }
 
 /**
  * {@link declareWorkspaces}, returning the `WorkspaceMembers` by key (for stack outputs). The
- * workspaces of entries with a `workspace:` block are declared too.
+ * workspaces of entries with a `workspace:` block, and the budgets of those with a
+ * `budgets:` block, are declared too.
  */
 export function declareMembers(
   file: MembersFile,

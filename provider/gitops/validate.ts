@@ -14,6 +14,7 @@
  *   evals:                    # a workspace this file creates (slug: the key)
  *     workspace: { name: Evals, defaultTextModel: openai/gpt-4o, protect: true }
  *     users: [user_dave]
+ *     budgets: { monthly: 500, daily: 25 }   # its budgets (see budgets.ts)
  * ```
  *
  * Every problem is reported at once, each naming the file, the line when the YAML library
@@ -25,6 +26,7 @@ import type { WorkspaceArgs } from "../workspace/resource";
 import { MEMBERS_FILE_PROBLEMS_SHOWN, MembersFileError, type MembersFileProblem } from "../core/errors";
 import { isUuid, userIdProblem, workspaceIdProblem } from "../core/ids";
 import { describe, quote, unknownName } from "../core/messages";
+import { validateBudgetsBlock, type BudgetsBlock } from "./budgets";
 
 /** One workspace's members, as the file declares them. */
 export interface WorkspaceMembersEntry {
@@ -48,6 +50,8 @@ export interface WorkspaceMembersEntry {
   maxRemovals?: number;
   /** `workspace:`, when given: the entry creates its workspace instead of naming an existing one. */
   workspace?: WorkspaceBlock;
+  /** `budgets:`, when given: the workspace's budgets, declared as a `WorkspaceBudgets`. */
+  budgets?: BudgetsBlock;
 }
 
 /**
@@ -76,7 +80,7 @@ export interface MembersFile {
  * The keys a workspace entry may hold, each checked in `validateEntry`. A new key is one more
  * name here, one more check there, and one more field on {@link WorkspaceMembersEntry}.
  */
-const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace"] as const;
+const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace", "budgets"] as const;
 const TOP_LEVEL_KEYS = ["workspaces"] as const;
 /** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
 const PROTECT_KEY = "protect";
@@ -84,7 +88,7 @@ const PROTECT_KEY = "protect";
 /** Where an entry sits: keys and list indices from the top of the document. */
 export type Segments = readonly (string | number)[];
 /** Records one problem at `segments`. */
-type Report = (segments: Segments, message: string) => void;
+export type Report = (segments: Segments, message: string) => void;
 
 /**
  * Validates a members file's data; every problem found is reported at once, each with its
@@ -205,6 +209,8 @@ function validateEntry(
     }
   }
 
+  const budgets = raw.budgets === undefined ? undefined : validateBudgetsBlock(raw.budgets, workspaceId, [...at, "budgets"], report);
+
   return {
     key,
     workspaceId,
@@ -213,6 +219,7 @@ function validateEntry(
     protectedUserIds,
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
     ...(workspace === undefined ? {} : { workspace }),
+    ...(budgets === undefined ? {} : { budgets }),
   };
 }
 

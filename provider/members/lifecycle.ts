@@ -11,7 +11,8 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "../api/client";
 import { connect, keepStackConfig } from "../api/connection";
 import type { Settings } from "../api/settings";
-import type { Membership, OrganizationMember, Workspace } from "../api/types";
+import type { Membership, OrganizationMember } from "../api/types";
+import { resolveWorkspace, stateTarget, type WorkspaceRef } from "../api/workspace-ref";
 import { ChangeFailedError, OpenRouterNotFoundError, PartialFailureError, RemovalLimitError } from "../core/errors";
 import { formatIds, quote } from "../core/messages";
 import { applyChanges, type ApplyFailure, type ApplyOutcome, type MemberRoutes } from "./apply";
@@ -22,12 +23,10 @@ import {
   managedIn,
   readDesired,
   recordedMembers,
-  stateTarget,
   toCheckedInputs,
   toState,
   type Desired,
   type MembersState,
-  type WorkspaceRef,
 } from "./state";
 
 export type { MembersState } from "./state";
@@ -211,23 +210,6 @@ function workspaceRoutes(client: OpenRouterClient, settings: Settings, workspace
 function organizationDirectory(client: OpenRouterClient, settings: Settings): () => Promise<OrganizationMember[]> {
   let listing: Promise<OrganizationMember[]> | undefined;
   return () => (listing ??= client.listOrganizationMembers({ concurrency: settings.concurrency }));
-}
-
-async function resolveWorkspace(client: OpenRouterClient, workspaceId: string): Promise<Workspace> {
-  try {
-    return await client.getWorkspace(workspaceId);
-  } catch (error) {
-    if (error instanceof OpenRouterNotFoundError) {
-      throw new OpenRouterNotFoundError({
-        status: error.status,
-        code: error.code,
-        serviceMessage: `Workspace ${quote(workspaceId)} was not found; nothing was changed. Check workspaceId (a workspace UUID or slug)`,
-        method: error.method,
-        path: error.path,
-      });
-    }
-    throw error;
-  }
 }
 
 type Operation = "create" | "update" | "delete";

@@ -5,7 +5,7 @@
  * table-tested on its own (test/members/plan.test.ts) and the lifecycle is a thin loop over
  * what these functions return.
  */
-import { isUuid } from "../core/ids";
+import { workspaceMove } from "../api/workspace-ref";
 import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
 import { formatIds } from "../core/messages";
 import { isUnknown } from "../core/unknowns";
@@ -181,26 +181,22 @@ export interface MembersDiff {
  * absent `exclusive` is `false`, and `maxRemovals` compares as "number or absent" (setting,
  * changing or dropping it is an update, since `delete` reads it from the outputs).
  *
- * `workspaceId` pointing at another workspace replaces the resource; a change between the
- * workspace's slug and its own UUID (known from `workspaceUuid`, or from `workspaceSlug`
- * when the outputs carry it) is an update, as is a change of UUID letter case. A replacement
- * deletes first: were the new resource created first and the "other" workspace the same
- * one under a name the diff could not match (its slug, unknown without an API call), the
- * delete of the old would then remove the members just adopted by the new.
+ * `workspaceId` pointing at another workspace replaces the resource, deleting first (so
+ * the old one's delete cannot remove members the new one just adopted; see
+ * `workspaceMove`); a change between the workspace's slug and its own UUID (known from
+ * `workspaceUuid`, or from `workspaceSlug` when the outputs carry it) is an update, as is a
+ * change of UUID letter case.
  *
  * Users recorded as unconfirmed (a change whose fate is unknown) make a change whatever the
  * inputs: the next `up` must run to settle them.
  *
  * Preview unknowns give `changes: undefined`; an unknown `workspaceId` also lists
- * `workspaceId` in `replaces`, so a preview warns of the replacement it may turn out to be
- * (it is unknown only when the workspace it comes from is being created or replaced).
- * Never throws.
+ * `workspaceId` in `replaces`. Never throws.
  */
 export function diffMembers(olds: Record<string, unknown>, news: Record<string, unknown>): MembersDiff {
   const newWorkspace = news.workspaceId;
-  if (isUnknown(newWorkspace) || !sameWorkspace(olds, newWorkspace)) {
-    return { changes: isUnknown(newWorkspace) ? undefined : true, replaces: ["workspaceId"], deleteBeforeReplace: true };
-  }
+  const move = workspaceMove(olds, newWorkspace);
+  if (move !== undefined) return move;
   const userIds = readIds(news.userIds);
   const protectedIds = readIds(news.protectedUserIds);
   if (userIds.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
@@ -216,16 +212,6 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   return { changes: changed, replaces: [] };
 }
 
-
-function sameWorkspace(olds: Record<string, unknown>, newId: unknown): boolean {
-  if (typeof newId !== "string") return false;
-  const aliases = [olds.workspaceId, olds.workspaceUuid, olds.workspaceSlug].filter(
-    (alias): alias is string => typeof alias === "string" && alias !== "",
-  );
-  return aliases.some(
-    (alias) => alias === newId || (isUuid(alias) && isUuid(newId) && alias.toLowerCase() === newId.toLowerCase()),
-  );
-}
 
 function limitOf(value: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;

@@ -4,6 +4,7 @@
  * inputs a refresh hands back. Pure.
  */
 import type { Membership } from "../api/types";
+import type { WorkspaceRef } from "../api/workspace-ref";
 import { readIds, toIdMap, toIdSet, type IdSet } from "../core/sets";
 import type { MembershipLedger } from "./ledger";
 
@@ -49,18 +50,6 @@ export function readDesired(inputs: Record<string, unknown>): Desired {
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
     provider: inputs.__provider,
   };
-}
-
-/** The workspace a resource points at: its UUID (the resource id) and slug if known. */
-export interface WorkspaceRef {
-  uuid: string;
-  slug?: string;
-}
-
-/** The workspace a state points at. */
-export function stateTarget(id: string, state: Record<string, unknown>): WorkspaceRef {
-  const slug = nonEmpty(state.workspaceSlug);
-  return { uuid: nonEmpty(state.workspaceUuid) ?? id, ...(slug === undefined ? {} : { slug }) };
 }
 
 /** What a state records: the managed members (ids and memberships), and the unconfirmed users. */
@@ -132,8 +121,4 @@ export function toCheckedInputs(state: MembersState): Record<string, unknown> {
     ...(state.protectedUserIds.length === 0 ? {} : { protectedUserIds: toIdMap(state.protectedUserIds) }),
     ...(state.maxRemovals === undefined ? {} : { maxRemovals: state.maxRemovals }),
   };
-}
-
-function nonEmpty(value: unknown): string | undefined {
-  return typeof value === "string" && value !== "" ? value : undefined;
 }

@@ -12,6 +12,7 @@ import { z } from "zod";
 import type { Workspace, WorkspaceFields } from "../api/types";
 import { checkKeys, type CheckedInputs } from "../core/check";
 import { SLUG_PATTERN } from "../core/ids";
+import { managedFieldsOf as managedAmong, managedFieldsOfState as managedInState, sameFields } from "../core/managed-fields";
 import { INVISIBLE_PATTERN, describe } from "../core/messages";
 import { isUnknown } from "../core/unknowns";
 
@@ -41,9 +42,6 @@ void allInputsListed;
 
 /** Smallest and largest `ioLoggingSamplingRate` accepted. */
 export const SAMPLING_RATE_RANGE = [0.0001, 1] as const;
-
-/** The state key that lists the inputs the program set. */
-export const MANAGED_FIELDS_KEY = "managedFields";
 
 /** The outputs of a `Workspace`, as stored in state: the service's workspace (without `id`, the resource id) and the managed inputs. */
 export type WorkspaceState = Omit<Workspace, "id"> & { managedFields: WorkspaceInput[] };
@@ -120,7 +118,7 @@ export function checkWorkspaceInputs(news: unknown): CheckedInputs {
 
 /** The inputs the program set, from checked inputs (their keys). */
 export function managedFieldsOf(inputs: Record<string, unknown>): WorkspaceInput[] {
-  return WORKSPACE_INPUTS.filter((key) => inputs[key] !== undefined);
+  return managedAmong(inputs, WORKSPACE_INPUTS);
 }
 
 /**
@@ -128,9 +126,7 @@ export function managedFieldsOf(inputs: Record<string, unknown>): WorkspaceInput
  * adopted with `opts.id`, whose state starts empty) manages the two required inputs only.
  */
 export function managedFieldsOfState(state: Record<string, unknown>): WorkspaceInput[] {
-  const recorded = state[MANAGED_FIELDS_KEY];
-  if (!Array.isArray(recorded)) return [...REQUIRED];
-  return WORKSPACE_INPUTS.filter((key) => recorded.includes(key));
+  return managedInState(state, WORKSPACE_INPUTS, REQUIRED);
 }
 
 /** The engine-facing diff result (the shape of `pulumi.dynamic.DiffResult`). */
@@ -158,7 +154,7 @@ export function diffWorkspace(olds: Record<string, unknown>, news: Record<string
   }
   const wanted = managedFieldsOf(news);
   const managed = managedFieldsOfState(olds);
-  const changes = !sameMembers(wanted, managed) || Object.keys(planPatch(olds, news)).length > 0;
+  const changes = !sameFields(wanted, managed) || Object.keys(planPatch(olds, news)).length > 0;
   return { changes, replaces: [], stables: STABLE_OUTPUTS };
 }
 

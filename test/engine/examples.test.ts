@@ -22,6 +22,7 @@ import { REPO_ROOT, ensureBuilt } from "./harness/build";
 
 const MEMBERS_TYPE = "pulumi-nodejs:dynamic/openrouter:WorkspaceMembers";
 const WORKSPACE_TYPE = "pulumi-nodejs:dynamic/openrouter:Workspace";
+const BUDGETS_TYPE = "pulumi-nodejs:dynamic/openrouter:WorkspaceBudgets";
 const GITOPS_MEMBERS_FILE = join(REPO_ROOT, "examples", "gitops", "members.yaml");
 
 /** The inputs of each WorkspaceMembers a program registered, by resource name, without `__provider`. */
@@ -35,16 +36,19 @@ function membersInputs(registrations: Registration[]): Record<string, Record<str
   return found;
 }
 
-/** The inputs of each Workspace a program registered, by resource name, without `__provider`. */
-function workspaceInputs(registrations: Registration[]): Record<string, Record<string, unknown>> {
+/** The inputs of each resource of `type` a program registered, by resource name, without `__provider`. */
+function inputsOfType(registrations: Registration[], type: string): Record<string, Record<string, unknown>> {
   const found: Record<string, Record<string, unknown>> = {};
-  for (const registration of registrations.filter((r) => r.type === WORKSPACE_TYPE)) {
+  for (const registration of registrations.filter((r) => r.type === type)) {
     const { __provider: provider, ...inputs } = registration.inputs;
     expect(typeof provider).toBe("string");
     found[registration.name] = inputs;
   }
   return found;
 }
+
+const workspaceInputs = (registrations: Registration[]) => inputsOfType(registrations, WORKSPACE_TYPE);
+const budgetsInputs = (registrations: Registration[]) => inputsOfType(registrations, BUDGETS_TYPE);
 
 /** The gitops example's Workspace, as its members file declares it. */
 const GITOPS_WORKSPACE = {
@@ -83,6 +87,10 @@ describe("what each example registers", () => {
       "demo-research": { workspaceId: "demo-research", userIds: ["user_carol", "user_heidi"], exclusive: false, maxRemovals: 3 },
       // The id the mocks gave the Workspace: the members take its output, so they depend on it.
       "demo-evals": { workspaceId: "demo-evals-id", userIds: ["user_dave", "user_grace"], exclusive: false, maxRemovals: 3 },
+    });
+    expect(budgetsInputs(registrations)).toEqual({
+      "demo-platform": { workspaceId: "demo-platform", monthly: 2000, weekly: 600, daily: 350 },
+      "demo-evals": { workspaceId: "demo-evals-id", monthly: 500, daily: 25 },
     });
   });
 
@@ -194,7 +202,7 @@ describe("each example through the plugin against the emulator's demo organizati
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
   });
 
-  it("gitops: preview with the new workspace's id unknown; up creates it, fills it and the existing two; destroy takes the members out, then deletes it", async () => {
+  it("gitops: preview with the new workspace's id unknown; up creates it, fills it and the existing two, and sets the budgets in an order the service accepts; destroy takes the members and budgets out, then deletes it", async () => {
     const engine = new Engine(plugin);
     const registrations = await captureRegistrations(() => void gitops(GITOPS_MEMBERS_FILE), { project: "openrouter-gitops" });
     const evals = registrationNamed(registrations.filter((r) => r.type === WORKSPACE_TYPE), "demo-evals");
@@ -204,31 +212,50 @@ describe("each example through the plugin against the emulator's demo organizati
       registrations.map((r) => (r.inputs.workspaceId === "demo-evals-id" ? { ...r, inputs: { ...r.inputs, workspaceId: id } } : r));
     emulator.log.clear();
 
-    expect((await engine.preview(withEvalsId(UNKNOWN))).map((step) => step.op)).toEqual(["create", "create", "create", "create"]);
+    expect((await engine.preview(withEvalsId(UNKNOWN))).map((step) => step.op)).toEqual(Array(6).fill("create"));
     expect(emulator.log.entries).toEqual([]);
 
     expect((await engine.up(evals)).map((step) => step.op)).toEqual(["create"]);
     const uuid = engine.state(evals.urn).id;
     expect(emulator.workspace("demo-evals")).toMatchObject({ id: uuid, name: "Demo Evals", default_text_model: "openai/gpt-4o" });
+    emulator.log.clear();
     const steps = await engine.up(withEvalsId(uuid));
     expect(Object.fromEntries(steps.map((step) => [step.urn.split(":").slice(-3).join(":"), step.op]))).toEqual({
       "Workspace::demo-evals": "same",
       "WorkspaceMembers::demo-evals": "create",
       "WorkspaceMembers::demo-platform": "create",
       "WorkspaceMembers::demo-research": "create",
+      "WorkspaceBudgets::demo-evals": "create",
+      "WorkspaceBudgets::demo-platform": "create",
     });
+    // demo-platform's daily 350 passes its weekly 300: monthly, then weekly, then daily.
+    const platformUuid = emulator.workspace("demo-platform")!.id;
+    const budgetRequests = (workspaceUuid: string) =>
+      emulator.log.entries.filter((entry) => entry.path.includes(`${workspaceUuid}/budgets`)).map((entry) => `${entry.method} ${entry.path.split("/").pop()} ${entry.status}`);
+    expect(budgetRequests(platformUuid)).toEqual(["GET budgets 200", "PUT monthly 200", "PUT weekly 200", "PUT daily 200"]);
+    expect(emulator.budgets("demo-platform").map((b) => `${b.reset_interval ?? "lifetime"} ${b.limit_usd}`)).toEqual([
+      "daily 350",
+      "weekly 600",
+      "monthly 2000",
+      "lifetime 5000",
+    ]);
+    expect(emulator.budgets(uuid).map((b) => `${b.reset_interval ?? "lifetime"} ${b.limit_usd}`)).toEqual(["daily 25", "monthly 500"]);
     expect(emulator.memberIds("demo-platform")).toEqual(["user_alice", "user_bob", "user_erin", "user_frank", "user_grace"]);
     expect(emulator.memberIds("demo-research")).toEqual(["user_carol", "user_heidi"]);
     expect(emulator.memberIds(uuid)).toEqual(["user_dave", "user_grace"]);
 
     emulator.log.clear();
     await engine.destroy();
-    // On the new workspace: its members removed, then the workspace deleted.
-    expect(emulator.log.entries.filter((entry) => entry.path.includes(uuid)).map((entry) => `${entry.route} ${entry.status}`)).toEqual([
-      "POST /workspaces/:id/members/remove 200",
-      "DELETE /workspaces/:id 200",
+    // On the new workspace: its members removed and budgets deleted, then the workspace.
+    expect(emulator.log.entries.filter((entry) => entry.path.includes(uuid)).map((entry) => `${entry.method} ${entry.path.split(uuid).pop() || "workspace"} ${entry.status}`)).toEqual([
+      "POST /members/remove 200",
+      "DELETE /budgets/daily 200",
+      "DELETE /budgets/monthly 200",
+      "DELETE workspace 200",
     ]);
     expect(emulator.workspace("demo-evals")).toBeUndefined();
+    // demo-platform keeps the budget the file does not manage.
+    expect(emulator.budgets("demo-platform").map((b) => `${b.reset_interval ?? "lifetime"} ${b.limit_usd}`)).toEqual(["lifetime 5000"]);
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
     expect(emulator.memberIds("demo-research")).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { captureRegistrations, registrationNamed, secret } from "./harness";
 import { loadFromPulumi } from "./harness/struct";
+import { WorkspaceBudgetsProvider } from "../../provider/budgets/resource";
 import { WorkspaceMembers, WorkspaceMembersProvider } from "../../provider/members/resource";
 
 // ARCHITECTURE.md "The plugin process": Pulumi stores the serialized provider in the state of
@@ -77,5 +78,15 @@ describe("the serialized WorkspaceMembersProvider", () => {
     expect(typeof inputs.__provider).toBe("string");
     expectPortable(inputs.__provider as string, "WorkspaceMembers __provider");
     expectLoadsAsProvider(inputs.__provider as string);
+  });
+});
+
+describe("the serialized WorkspaceBudgetsProvider (issue 17)", () => {
+  it("is small, portable and secret-free, and requires its lifecycle by its own package subpath", async () => {
+    const serialized = await pulumi.runtime.serializeFunction(() => new WorkspaceBudgetsProvider(), { allowSecrets: true });
+    expect(serialized.containsSecrets).toBe(false);
+    expectPortable(serialized.text, "WorkspaceBudgetsProvider");
+    expectLoadsAsProvider(serialized.text);
+    expect(serialized.text).toContain('load("budgets-lifecycle")');
   });
 });
