@@ -191,10 +191,15 @@ export async function remove(id: string, props: Record<string, unknown>): Promis
 /**
  * The member routes of one workspace, as the set-membership machinery uses them. Users
  * outside the organization are told by the organization's directory, listed at most once
- * per operation, and only if the service refuses an add.
+ * per operation and only if the service refuses an add; an operation that lists it anyway
+ * passes its own `directory`, so that one listing serves both.
  */
-function workspaceRoutes(client: OpenRouterClient, settings: Settings, workspaceUuid: string): MemberRoutes<Membership> {
-  const directory = organizationDirectory(client, settings);
+function workspaceRoutes(
+  client: OpenRouterClient,
+  settings: Settings,
+  workspaceUuid: string,
+  directory: () => Promise<OrganizationMember[]> = organizationDirectory(client, settings),
+): MemberRoutes<Membership> {
   return {
     add: async (userIds) => (await client.addMembers(workspaceUuid, userIds)).memberships,
     remove: async (userIds) => (await client.removeMembers(workspaceUuid, userIds)).removedCount,
