@@ -6,6 +6,10 @@
  * requests the emulator received and its time, then checks the emulator's membership and the
  * recorded state. Exits 0 only when every step matched what it expected.
  *
+ * `npm run demo -- --cli` runs the same steps through the real `pulumi` CLI instead (built by
+ * `npm run pulumi-cli`, or `PULUMI_CLI`), in a copy of the quickstart stack whose program is
+ * rewritten for each edit; it fails, saying how to get one, when there is no CLI.
+ *
  * Colour and the rewritten progress line only on a terminal (and never with `NO_COLOR`).
  */
 import * as openrouter from "pulumi-openrouter";
@@ -30,6 +34,8 @@ import {
   type Step,
 } from "../test/engine/harness";
 import { REPO_ROOT } from "../test/engine/harness/build";
+import { startCliDriver } from "./demo-cli";
+import { findPulumiCli, type PulumiCli } from "./pulumi-cli";
 import { propertyDiff, type PropertyDiffEntry } from "../test/support/property-diff";
 
 const PLATFORM = DEMO_WORKSPACE_SLUG;
@@ -119,6 +125,9 @@ class Output {
 // ---------------------------------------------------------------------------------------
 // Plans, drift and requests, as a person reads them
 
+/** What the demo reads of a resource in the state, whether the model's or the CLI's. */
+export type RecordedResource = Pick<ResourceState, "urn" | "outputs" | "initErrors"> & Partial<Pick<ResourceState, "inputs">>;
+
 /** One resource's line in a plan: what the engine will do and the users it adds or removes. */
 export interface ResourcePlan {
   name: string;
@@ -141,7 +150,7 @@ const userKeys = (inputs: Record<string, unknown> | undefined): string[] => {
  * against the recorded one, key by key (so one line per user), or every user for a create
  * or delete.
  */
-export function describePlan(steps: Step[], before: ResourceState[]): ResourcePlan[] {
+export function describePlan(steps: Step[], before: RecordedResource[]): ResourcePlan[] {
   const old = new Map(before.map((state) => [state.urn, state]));
   return steps.map((step) => {
     const name = nameOf(step.urn);
@@ -157,7 +166,7 @@ export function describePlan(steps: Step[], before: ResourceState[]): ResourcePl
 }
 
 /** What a refresh found: managed users that left (or joined) the workspace outside Pulumi. */
-export function describeDrift(before: ResourceState[], after: ResourceState[]): ResourcePlan[] {
+export function describeDrift(before: RecordedResource[], after: RecordedResource[]): ResourcePlan[] {
   const now = new Map(after.map((state) => [state.urn, state]));
   return before.map((old) => {
     const name = nameOf(old.urn);
@@ -171,7 +180,7 @@ export function describeDrift(before: ResourceState[], after: ResourceState[]): 
   });
 }
 
-function recordedUsers(state: ResourceState | undefined): string[] {
+function recordedUsers(state: RecordedResource | undefined): string[] {
   const userIds = state?.outputs.userIds;
   return Array.isArray(userIds) ? userIds.map(String).sort() : [];
 }
@@ -260,11 +269,37 @@ type Problems = string[];
 
 interface DemoContext {
   emulator: Emulator;
-  engine: Engine;
-  plugin: PluginProcess;
+  driver: DemoDriver;
   out: Output;
-  /** Plugin calls of the current step. */
-  calls: CallRecord[];
+}
+
+/** The program of one demo step: the quickstart with these users, and maybe a second resource. */
+export interface DemoProgram {
+  users: readonly string[];
+  onboarding?: { name: string; workspaceId: string; userIds: readonly string[] };
+}
+
+/**
+ * Runs the demo's Pulumi operations: through Pulumi's dynamic-provider plugin as the engine
+ * would ({@link ModelDriver}), or through the real `pulumi` CLI (`./demo-cli`).
+ */
+export interface DemoDriver {
+  /** Lines for the start: what runs the program and the provider, configured how. */
+  readonly description: string[];
+  /** What {@link takeActivity} lists: `plugin` calls or `pulumi` commands. */
+  readonly activityLabel: string;
+  preview(program: DemoProgram): Promise<ResourcePlan[]>;
+  /** Applies the program, as `pulumi up` right after the preview that showed its plan. */
+  apply(program: DemoProgram): Promise<void>;
+  refresh(): Promise<void>;
+  destroy(): Promise<void>;
+  /** The WorkspaceMembers resources in the state, oldest first. */
+  resources(): Promise<RecordedResource[]>;
+  /** What ran since the last call, as one or more lines. */
+  takeActivity(): string[];
+  /** The end of what the plugin or the CLI printed, to explain an unexpected error. */
+  diagnostics(): string;
+  close(): Promise<void>;
 }
 
 /** A demo step: prints its own plan and details, and returns what did not match. */
@@ -273,23 +308,89 @@ interface DemoStep {
   run(ctx: DemoContext): Promise<Problems>;
 }
 
-async function capture(users: readonly string[], onboard: boolean): Promise<Registration[]> {
-  return captureRegistrations(
-    () => {
-      quickstart(users);
-      // The large step: the program grows a second resource that onboards a whole team.
-      if (onboard) new openrouter.WorkspaceMembers("research", { workspaceId: RESEARCH, userIds: NEW_HIRES });
-    },
-    { project: "openrouter-quickstart", stack: "demo" },
-  );
+/** The demo's steps as the Pulumi engine plays them, through the plugin (`npm run demo`). */
+class ModelDriver implements DemoDriver {
+  readonly activityLabel = "plugin";
+  private readonly calls: CallRecord[] = [];
+  private readonly engine: Engine;
+
+  private constructor(
+    private readonly plugin: PluginProcess,
+    readonly description: string[],
+  ) {
+    this.engine = new Engine(plugin, { onCall: (call) => this.calls.push(call) });
+  }
+
+  static async start(emulator: Emulator): Promise<ModelDriver> {
+    const plugin = await startPlugin({ cwd: REPO_ROOT });
+    await plugin.configure({ ...stackConfig(emulator), "openrouter:managementKey": secret(emulator.managementKey) });
+    return new ModelDriver(plugin, [
+      "@pulumi/pulumi/cmd/dynamic-provider, configured as a stack would be:",
+      `openrouter:managementKey [secret]  openrouter:baseUrl ${emulator.url}`,
+      `openrouter:batchSize ${BATCH_SIZE}  openrouter:concurrency ${CONCURRENCY}`,
+    ]);
+  }
+
+  async preview(program: DemoProgram): Promise<ResourcePlan[]> {
+    return describePlan(await this.engine.preview(await this.capture(program)), this.engine.resources);
+  }
+
+  async apply(program: DemoProgram): Promise<void> {
+    await this.engine.up(await this.capture(program));
+  }
+
+  async refresh(): Promise<void> {
+    await this.engine.refresh();
+  }
+
+  async destroy(): Promise<void> {
+    await this.engine.destroy();
+  }
+
+  async resources(): Promise<RecordedResource[]> {
+    return this.engine.resources;
+  }
+
+  takeActivity(): string[] {
+    const summary = callSummary(this.calls);
+    this.calls.length = 0;
+    return [summary];
+  }
+
+  diagnostics(): string {
+    return this.plugin.stderr.trim().split("\n").slice(-20).join("\n");
+  }
+
+  async close(): Promise<void> {
+    await this.plugin.stop();
+  }
+
+  private capture({ users, onboarding }: DemoProgram): Promise<Registration[]> {
+    return captureRegistrations(
+      () => {
+        quickstart(users);
+        if (onboarding) new openrouter.WorkspaceMembers(onboarding.name, { workspaceId: onboarding.workspaceId, userIds: [...onboarding.userIds] });
+      },
+      { project: "openrouter-quickstart", stack: "demo" },
+    );
+  }
+}
+
+/** Stack config the provider gets besides the key: the emulator, and small visible chunks. */
+function stackConfig(emulator: Emulator): Record<string, string> {
+  return {
+    "openrouter:baseUrl": emulator.url,
+    "openrouter:batchSize": String(BATCH_SIZE),
+    "openrouter:concurrency": String(CONCURRENCY),
+  };
 }
 
 /** Checks the emulator's members of each workspace and the users recorded for each resource. */
-function checkWorld(
+async function checkWorld(
   ctx: DemoContext,
   members: Record<string, readonly string[]>,
   recorded: Record<string, readonly string[]>,
-): Problems {
+): Promise<Problems> {
   const problems: Problems = [];
   const memberLines: string[] = [];
   for (const [slug, expected] of Object.entries(members)) {
@@ -298,7 +399,7 @@ function checkWorld(
     const difference = setDifference(`members of ${slug}`, actual, expected);
     if (difference) problems.push(difference);
   }
-  const resources = ctx.engine.resources;
+  const resources = await ctx.driver.resources();
   show(ctx, "members", memberLines);
   show(ctx, "state", resources.length === 0 ? ["empty"] : resources.map((r) => `${nameOf(r.urn)}: userIds ${listIds(recordedUsers(r))}`));
   const names = resources.map((r) => nameOf(r.urn));
@@ -395,15 +496,14 @@ async function withProgress<T>(ctx: DemoContext, expectedUsers: number, work: ()
 }
 
 /** `pulumi up`: the preview (shown as the plan), then the update. */
-async function up(ctx: DemoContext, program: Registration[]): Promise<ResourcePlan[]> {
-  const plans = describePlan(await ctx.engine.preview(program), ctx.engine.resources);
-  show(ctx, "plan", planLines(plans, ctx.out.style));
-  await withProgress(ctx, total(plans), () => ctx.engine.up(program));
+async function up(ctx: DemoContext, program: DemoProgram): Promise<ResourcePlan[]> {
+  const plans = await preview(ctx, program);
+  await withProgress(ctx, total(plans), () => ctx.driver.apply(program));
   return plans;
 }
 
-async function preview(ctx: DemoContext, program: Registration[]): Promise<ResourcePlan[]> {
-  const plans = describePlan(await ctx.engine.preview(program), ctx.engine.resources);
+async function preview(ctx: DemoContext, program: DemoProgram): Promise<ResourcePlan[]> {
+  const plans = await ctx.driver.preview(program);
   show(ctx, "plan", planLines(plans, ctx.out.style));
   return plans;
 }
@@ -447,7 +547,9 @@ const names = (ids: readonly string[]): string => {
 /** The steps; `researchSeeded` are the members of `demo-research` before the demo. */
 function demoSteps(cast: Cast, researchSeeded: readonly string[]): DemoStep[] {
   const { original, seeded, leaver, joiners, edited, drifted } = cast;
-  const program = (users: readonly string[], onboard = false) => capture(users, onboard);
+  // The large step: the program grows a second resource that onboards a whole team.
+  const program = (users: readonly string[], onboard = false): DemoProgram =>
+    onboard ? { users, onboarding: { name: "research", workspaceId: RESEARCH, userIds: NEW_HIRES } } : { users };
   const add = (...users: string[]) => ({ added: users, removed: [] as string[] });
   const adopted = original.filter((u) => seeded.includes(u));
   const editPlan = { op: "update" as const, added: joiners, removed: [leaver] };
@@ -459,18 +561,18 @@ function demoSteps(cast: Cast, researchSeeded: readonly string[]): DemoStep[] {
       title: "Preview: the quickstart as written (nothing deployed yet)",
       async run(ctx) {
         show(ctx, "program", [`quickstart() from examples/quickstart: workspace ${PLATFORM}, userIds ${original.join(", ")}`]);
-        const plans = await preview(ctx, await program(original));
+        const plans = await preview(ctx, program(original));
         return [...checkPlan(plans, { platform: { op: "create", ...add(...original) } }), ...checkNoRequests(ctx)];
       },
     },
     {
       title: `Up: create${adopted.length ? ` (${names(adopted)} ${adopted.length === 1 ? "is already a member" : "are already members"}: adopted, not re-added)` : ""}`,
       async run(ctx) {
-        const plans = await up(ctx, await program(original));
+        const plans = await up(ctx, program(original));
         return [
           ...checkPlan(plans, { platform: { op: "create", ...add(...original) } }),
           ...checkBulk(ctx, original.length, 0),
-          ...checkWorld(ctx, { [PLATFORM]: union(seeded, original) }, { platform: original }),
+          ...(await checkWorld(ctx, { [PLATFORM]: union(seeded, original) }, { platform: original })),
         ];
       },
     },
@@ -478,18 +580,18 @@ function demoSteps(cast: Cast, researchSeeded: readonly string[]): DemoStep[] {
       title: `Edit the list and preview: ${names([leaver])} leaves, ${names(joiners)} join`,
       async run(ctx) {
         show(ctx, "program", [`quickstart([${edited.map((u) => JSON.stringify(u)).join(", ")}])`]);
-        const plans = await preview(ctx, await program(edited));
+        const plans = await preview(ctx, program(edited));
         return [...checkPlan(plans, { platform: editPlan }), ...checkNoRequests(ctx)];
       },
     },
     {
       title: "Up: only the change is sent",
       async run(ctx) {
-        const plans = await up(ctx, await program(edited));
+        const plans = await up(ctx, program(edited));
         return [
           ...checkPlan(plans, { platform: editPlan }),
           ...checkBulk(ctx, joiners.length, 1),
-          ...checkWorld(ctx, { [PLATFORM]: afterEdit }, { platform: edited }),
+          ...(await checkWorld(ctx, { [PLATFORM]: afterEdit }, { platform: edited })),
         ];
       },
     },
@@ -500,11 +602,11 @@ function demoSteps(cast: Cast, researchSeeded: readonly string[]): DemoStep[] {
           `+ new WorkspaceMembers("research", { workspaceId: "${RESEARCH}", userIds: [${NEW_HIRES.length} users] })`,
           `chunks of ${BATCH_SIZE} users, ${CONCURRENCY} requests at a time`,
         ]);
-        const plans = await up(ctx, await program(edited, true));
+        const plans = await up(ctx, program(edited, true));
         return [
           ...checkPlan(plans, { platform: { op: "same", ...add() }, research: { op: "create", ...add(...NEW_HIRES) } }),
           ...checkBulk(ctx, NEW_HIRES.length, 0),
-          ...checkWorld(ctx, { [PLATFORM]: afterEdit, [RESEARCH]: union(researchSeeded, NEW_HIRES) }, { platform: edited, research: NEW_HIRES }),
+          ...(await checkWorld(ctx, { [PLATFORM]: afterEdit, [RESEARCH]: union(researchSeeded, NEW_HIRES) }, { platform: edited, research: NEW_HIRES })),
         ];
       },
     },
@@ -519,44 +621,44 @@ function demoSteps(cast: Cast, researchSeeded: readonly string[]): DemoStep[] {
     {
       title: "Refresh: the drift shows",
       async run(ctx) {
-        const before = ctx.engine.resources;
-        await ctx.engine.refresh();
-        const drift = describeDrift(before, ctx.engine.resources);
+        const before = await ctx.driver.resources();
+        await ctx.driver.refresh();
+        const drift = describeDrift(before, await ctx.driver.resources());
         show(ctx, "drift", planLines(drift, ctx.out.style));
         return [
           ...checkPlan(drift, { platform: { op: "drift", added: [], removed: [drifted] }, research: { op: "same", ...add() } }),
-          ...checkWorld(ctx, { [PLATFORM]: without(afterEdit, drifted) }, { platform: without(edited, drifted), research: NEW_HIRES }),
+          ...(await checkWorld(ctx, { [PLATFORM]: without(afterEdit, drifted) }, { platform: without(edited, drifted), research: NEW_HIRES })),
         ];
       },
     },
     {
       title: `Preview: the program still lists ${names([drifted])}, so the repair shows`,
       async run(ctx) {
-        const plans = await preview(ctx, await program(edited, true));
+        const plans = await preview(ctx, program(edited, true));
         return [...checkPlan(plans, repairPlan), ...checkNoRequests(ctx)];
       },
     },
     {
       title: "Up: the repair",
       async run(ctx) {
-        const plans = await up(ctx, await program(edited, true));
+        const plans = await up(ctx, program(edited, true));
         return [
           ...checkPlan(plans, repairPlan),
           ...checkBulk(ctx, 1, 0),
-          ...checkWorld(ctx, { [PLATFORM]: afterEdit }, { platform: edited, research: NEW_HIRES }),
+          ...(await checkWorld(ctx, { [PLATFORM]: afterEdit }, { platform: edited, research: NEW_HIRES })),
         ];
       },
     },
     {
       title: "Destroy: every managed user leaves; everyone else stays",
       async run(ctx) {
-        const recorded = ctx.engine.resources;
+        const recorded = await ctx.driver.resources();
         const plans = describePlan([...recorded].reverse().map((state) => ({ urn: state.urn, op: "delete" as const })), recorded);
         show(ctx, "plan", planLines(plans, ctx.out.style));
-        await withProgress(ctx, total(plans), () => ctx.engine.destroy());
+        await withProgress(ctx, total(plans), () => ctx.driver.destroy());
         return [
           ...checkBulk(ctx, 0, edited.length + NEW_HIRES.length),
-          ...checkWorld(ctx, { [PLATFORM]: without(seeded, ...edited), [RESEARCH]: researchSeeded }, {}),
+          ...(await checkWorld(ctx, { [PLATFORM]: without(seeded, ...edited), [RESEARCH]: researchSeeded }, {})),
         ];
       },
     },
@@ -574,6 +676,8 @@ export interface DemoOptions {
    * demo's back, to prove that the step's checks catch it.
    */
   beforeStep?: (index: number, emulator: Emulator) => void;
+  /** Run the steps through this Pulumi CLI instead of through the plugin alone. */
+  cli?: PulumiCli;
 }
 
 /** Runs the demo; resolves with the process exit code: 0 when every step matched, else 1. */
@@ -582,24 +686,23 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
   const { bold, dim, green, red } = out.style;
   const started = performance.now();
   out.line(bold("pulumi-openrouter demo"));
-  out.line(dim("The quickstart program through Pulumi's own dynamic-provider plugin, against the OpenRouter emulator."));
+  out.line(
+    dim(
+      options.cli
+        ? "The quickstart stack through the real Pulumi CLI, against the OpenRouter emulator."
+        : "The quickstart program through Pulumi's own dynamic-provider plugin, against the OpenRouter emulator.",
+    ),
+  );
   out.line();
 
   let emulator: Emulator | undefined;
-  let plugin: PluginProcess | undefined;
+  let driver: DemoDriver | undefined;
   try {
     emulator = await startEmulator({ seed: "demo", latencyMs: LATENCY_MS });
     seedDemoOrganization(emulator);
     emulator.addUsers(NEW_HIRES);
-    plugin = await startPlugin({ cwd: REPO_ROOT });
-    await plugin.configure({
-      "openrouter:managementKey": secret(emulator.managementKey),
-      "openrouter:baseUrl": emulator.url,
-      "openrouter:batchSize": String(BATCH_SIZE),
-      "openrouter:concurrency": String(CONCURRENCY),
-    });
-    const calls: CallRecord[] = [];
-    const ctx: DemoContext = { emulator, plugin, out, calls, engine: new Engine(plugin, { onCall: (call) => calls.push(call) }) };
+    driver = options.cli ? await startCliDriver(options.cli, emulator, stackConfig(emulator)) : await ModelDriver.start(emulator);
+    const ctx: DemoContext = { emulator, driver, out };
 
     out.line(bold("Start"));
     show(ctx, "emulator", [`${emulator.url}  (seeded demo organization, ${LATENCY_MS} ms a request)`]);
@@ -609,11 +712,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       [PLATFORM, RESEARCH].map((slug) => `${slug} ${emulator!.workspace(slug)!.id.slice(0, 8)}…: ${emulator!.memberIds(slug).join(", ")}`),
     );
     show(ctx, "", [`+ ${NEW_HIRES.length} organization users for the large step (${NEW_HIRES[0]} … ${NEW_HIRES.at(-1)})`]);
-    show(ctx, "plugin", [
-      "@pulumi/pulumi/cmd/dynamic-provider, configured as a stack would be:",
-      `openrouter:managementKey [secret]  openrouter:baseUrl ${emulator.url}`,
-      `openrouter:batchSize ${BATCH_SIZE}  openrouter:concurrency ${CONCURRENCY}`,
-    ]);
+    show(ctx, driver.activityLabel, driver.description);
+    driver.takeActivity();
     out.line();
 
     const steps = demoSteps(castFor(QUICKSTART_USERS, emulator.memberIds(PLATFORM)), emulator.memberIds(RESEARCH));
@@ -621,16 +721,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       out.line(bold(`${index + 1}/${steps.length}  ${step.title}`));
       options.beforeStep?.(index, emulator);
       emulator.log.clear();
-      calls.length = 0;
       const stepStarted = performance.now();
       let problems: Problems;
       try {
         problems = await step.run(ctx);
       } catch (error) {
         problems = [`unexpected error: ${(error as Error).stack ?? String(error)}`];
-        if (plugin.stderr.trim()) problems.push(`plugin stderr:\n${plugin.stderr.trim().split("\n").slice(-20).join("\n")}`);
+        const diagnostics = driver.diagnostics();
+        if (diagnostics) problems.push(`${driver.activityLabel} output:\n${diagnostics}`);
       }
-      show(ctx, "plugin", [callSummary(calls)]);
+      show(ctx, driver.activityLabel, driver.takeActivity());
       show(ctx, "API", requestLines(emulator.log.entries, out.style));
       const time = formatMs(performance.now() - stepStarted);
       if (problems.length > 0) {
@@ -649,13 +749,20 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     out.line(red(`The demo could not run: ${(error as Error).stack ?? String(error)}`));
     return 1;
   } finally {
-    await plugin?.stop();
+    await driver?.close();
     await emulator?.close();
   }
 }
 
 if (require.main === module) {
-  void runDemo().then((code) => {
-    process.exitCode = code;
-  });
+  const wantsCli = process.argv.slice(2).includes("--cli");
+  const cli = wantsCli ? findPulumiCli() : undefined;
+  if (cli && "missing" in cli) {
+    console.error(`npm run demo -- --cli: ${cli.missing}`);
+    process.exitCode = 1;
+  } else {
+    void runDemo({ cli }).then((code) => {
+      process.exitCode = code;
+    });
+  }
 }

@@ -80,7 +80,7 @@ async function reconcile(
     `${describeStep(step)} failed: ${reason}${unknownFate}. ${outcome.done} of ${plan.steps.length} changes went through before it; ` +
     "the state records what the service confirmed, so running the update again finishes the rest.";
   if (operation === "create" && outcome.done === 0 && !mayHaveApplied) throw new ChangeFailedError(message, [reason]);
-  throw new PartialFailureError(message, target.uuid, { ...outs, __provider: desired.provider }, [reason], outcome.unconfirmed);
+  throw new PartialFailureError(message, target.uuid, { ...outs, __provider: desired.provider }, outcome.unconfirmed);
 }
 
 /** Lists the budgets: the outputs are what the service holds, the inputs the managed fields' current values. A workspace gone leaves the state. */

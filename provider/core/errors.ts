@@ -170,11 +170,11 @@ export class OpenRouterConfigError extends OpenRouterError {}
 export class OpenRouterArgumentError extends OpenRouterError {}
 
 /**
- * A create, update or delete that did not happen or did not finish. `reasons` holds
- * one line per failure; `unconfirmed` the users whose change was sent but neither confirmed
- * nor refuted (its answer was lost, and so was the listing meant to settle it);
- * `retryable` whether running the same operation again may finish it with nothing else
- * changed (false when something must change first, or when nobody can tell).
+ * A create, update or delete that did not happen or did not finish. `reasons` holds one
+ * line per failure (a {@link PartialFailureError}: its whole message); `unconfirmed` what
+ * was sent but neither confirmed nor refuted (its answer was lost, and so was the listing
+ * meant to settle it); `retryable` whether running the same operation again may finish it
+ * with nothing else changed (false when something must change first, or when nobody can tell).
  */
 export class ChangeFailedError extends OpenRouterError {
   constructor(
@@ -191,18 +191,18 @@ export class ChangeFailedError extends OpenRouterError {
  * A create or update that changed something and then failed. Pulumi's dynamic-provider
  * plugin turns an error carrying `id` and `properties` into "resource initialization
  * failed" and stores `properties` as the resource's state, so they say exactly what went
- * through (unconfirmed users in `unconfirmedUserIds`).
+ * through (unconfirmed users in `unconfirmedUserIds`). `pulumi up` prints such a failure's
+ * `reasons`, never its message, so the one reason is the whole message.
  */
 export class PartialFailureError extends ChangeFailedError {
   constructor(
     message: string,
     readonly id: string,
     readonly properties: Record<string, unknown>,
-    reasons: string[],
     unconfirmed: string[] = [],
     retryable = false,
   ) {
-    super(message, reasons, unconfirmed, retryable);
+    super(message, [message], unconfirmed, retryable);
   }
 }
 
@@ -257,6 +257,12 @@ export const MEMBERS_FILE_PROBLEMS_SHOWN = 20;
  * pull request may hold any number, and the error lands in a PR comment.
  */
 export class MembersFileError extends OpenRouterError {
+  /**
+   * The mark of `pulumi.RunError` (which this module cannot import): Pulumi's run script
+   * prints a program error carrying it as its message alone, so `pulumi preview` shows the
+   * problems instead of an unhandled exception with a stack trace through this package.
+   */
+  readonly __pulumiRunError = true;
   readonly problems: readonly MembersFileProblem[];
   readonly omitted: number;
 

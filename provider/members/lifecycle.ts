@@ -123,7 +123,7 @@ async function applyPlan(
   const changedAnything = outcome.added > 0 || outcome.removed > 0 || outcome.unconfirmed.length > 0;
   if (operation === "create" && !changedAnything) throw new ChangeFailedError(message, reasons, [], isRetryable(outcome));
   const properties = { ...outs, __provider: desired.provider };
-  throw new PartialFailureError(message, target.uuid, properties, reasons, outcome.unconfirmed, isRetryable(outcome));
+  throw new PartialFailureError(message, target.uuid, properties, outcome.unconfirmed, isRetryable(outcome));
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {

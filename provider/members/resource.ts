@@ -104,5 +104,17 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
       unconfirmedUserIds: undefined,
     };
     super(sharedProvider, name, props, opts, "openrouter", "WorkspaceMembers");
+    // During a preview the engine answers with the checked inputs in place of outputs (the
+    // plugin cannot preview a create or update), and `check` turns the sets into maps
+    // `{ "<id>": true }`. The program sees the declared sorted lists all the same.
+    const self = this as { -readonly [K in "userIds" | "protectedUserIds"]: WorkspaceMembers[K] };
+    self.userIds = this.userIds.apply(asIdList);
+    self.protectedUserIds = this.protectedUserIds.apply(asIdList);
   }
+}
+
+/** A set as the sorted list the outputs declare, whether the engine sent the list or the checked map. */
+function asIdList(ids: string[]): string[] {
+  const value: unknown = ids;
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value).sort() : ids;
 }

@@ -44,6 +44,10 @@ export async function listen(context: ServerContext, host: string, port: number)
   const server = createServer((req, res) => {
     void handle(context, req, res, shutdown.signal);
   });
+  // Node closes an idle keep-alive connection after 5 s, and a client that reuses it in the
+  // same instant gets "other side closed": on a loaded machine a test's next request can
+  // fall in that window. The emulator keeps idle connections a minute (close() ends them all).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => {

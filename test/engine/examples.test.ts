@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { RunError } from "@pulumi/pulumi";
 import { exclusive } from "../../examples/exclusive/program";
 import { gitops } from "../../examples/gitops/program";
 import { QUICKSTART_USERS, quickstart } from "../../examples/quickstart/program";
@@ -111,6 +112,8 @@ describe("what each example registers", () => {
     );
 
     expect(thrown).toBeInstanceOf(MembersFileError);
+    // Under the CLI a RunError is printed as its message alone, without a stack trace (issue 12).
+    expect(RunError.isInstance(thrown)).toBe(true);
     expect((thrown as Error).message).toBe(
       `${file}:3: workspaces.demo-platform.users[1]: "user_alice" is listed twice (first at users[0])`,
     );

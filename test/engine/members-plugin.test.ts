@@ -167,6 +167,8 @@ describe("a create that fails part-way", () => {
     const init = failure as ResourceInitError;
     expect(init.method).toBe("create");
     expect(init.message).toMatch(/did not finish.*scripted refusal/);
+    // The CLI prints an initialization failure's reasons, not its message (issue 12).
+    expect(init.reasons).toEqual([init.message]);
     expect(init.id).toBe(workspaceUuid);
     expect(init.properties).toMatchObject({
       workspaceUuid,

@@ -75,7 +75,8 @@ export async function captureRegistrations(
 
   const registrations: Registration[] = [];
   const mocks: pulumi.runtime.Mocks = {
-    // The program sees its inputs echoed as outputs and an id derived from the name.
+    // The program sees its inputs echoed as outputs and an id derived from the name. (In a
+    // real preview the engine echoes the provider's *checked* inputs: test/members/preview-outputs.)
     newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
     call: (args) => args.inputs,
   };

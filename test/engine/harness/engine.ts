@@ -130,6 +130,8 @@ export class Engine {
    * id removes the resource from state; otherwise outputs are replaced, and inputs too when
    * the provider returned some. The step is `same` when the outputs are unchanged (the
    * recorded inputs may still change: the next preview's `Diff` shows whether that matters).
+   * This is the refresh's apply pass: the CLI's `pulumi refresh --yes` first previews it,
+   * calling `Read` for each resource once more (`--skip-preview` leaves that out).
    */
   async refresh(): Promise<Step[]> {
     const steps: Step[] = [];

@@ -72,7 +72,8 @@ export interface CheckAnswer {
 
 /**
  * "Resource initialization failed": a create or update that went partly through. The engine
- * stores {@link properties} as the resource's state, exactly as given, under {@link id}.
+ * stores {@link properties} as the resource's state, exactly as given, under {@link id}, and
+ * the CLI prints {@link reasons} (`1 error occurred: * <reason>`), never the message.
  */
 export class ResourceInitError extends Error {
   override readonly name = "ResourceInitError";

@@ -32,17 +32,15 @@ export async function createPackedProject(program: { file: string; source: strin
   const dir = realpathSync(mkdtempSync(join(tmpdir(), "pulumi-openrouter-stack-")));
   const remove = (): void => rmSync(dir, { recursive: true, force: true });
   try {
-    const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], {
-      cwd: REPO_ROOT,
-    });
-    const tarball = join(dir, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+    const tarball = await packInto(dir);
     writeFileSync(
       join(dir, "package.json"),
       JSON.stringify({ name: "tarball-stack", private: true, main: program.file }, null, 2),
     );
     writeFileSync(join(dir, "Pulumi.yaml"), "name: tarball-stack\nruntime: nodejs\n");
     writeFileSync(join(dir, program.file), program.source);
-    await install(dir, tarball);
+    // The peer @pulumi/pulumi is linked afterwards; npm must neither fetch it nor prune it.
+    await installFromCache(dir, [tarball, "--legacy-peer-deps"]);
     symlinkSync(join(REPO_ROOT, "node_modules", "@pulumi"), join(dir, "node_modules", "@pulumi"), "dir");
     return { dir, tarball, remove };
   } catch (error) {
@@ -51,12 +49,21 @@ export async function createPackedProject(program: { file: string; source: strin
   }
 }
 
-async function install(dir: string, tarball: string): Promise<void> {
-  // The peer @pulumi/pulumi is linked afterwards; npm must neither fetch it nor prune it.
-  const args = ["install", tarball, "--no-audit", "--no-fund", "--ignore-scripts", "--legacy-peer-deps"];
+/** Packs this package (already built) into `dir`; returns the tarball's path. */
+export async function packInto(dir: string): Promise<string> {
+  const { stdout } = await run("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: REPO_ROOT });
+  return join(dir, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+}
+
+/**
+ * `npm install <args>` in `dir` from npm's cache (`--offline`, which `npm ci` of this
+ * repository has filled), falling back to the registry only if the cache lacks something.
+ */
+export async function installFromCache(dir: string, args: string[]): Promise<void> {
+  const install = ["install", ...args, "--no-audit", "--no-fund", "--ignore-scripts"];
   try {
-    await run("npm", [...args, "--offline"], { cwd: dir });
+    await run("npm", [...install, "--offline"], { cwd: dir });
   } catch {
-    await run("npm", [...args, "--prefer-offline"], { cwd: dir });
+    await run("npm", [...install, "--prefer-offline"], { cwd: dir });
   }
 }
