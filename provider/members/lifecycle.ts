@@ -38,19 +38,22 @@ export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<v
 
 // check and diff: no HTTP, ever.
 
+/**
+ * The inputs' rules, then the `maxRemovals` guard as far as the recorded inputs tell the
+ * removals: a change over the limit fails the preview, naming the users, so that a pull
+ * request goes red before it is merged.
+ */
 export async function check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
-  return checkInputs(olds ?? {}, news ?? {});
+  const result = checkInputs(olds ?? {}, news ?? {});
+  if (result.failures.length > 0 || olds === null || typeof olds !== "object") return result;
+  const over = removalsOverLimit(olds, result.inputs);
+  if (over === undefined) return result;
+  const reason = `maxRemovals: this change to workspace ${quote(String(result.inputs.workspaceId))} ${checkRemovalLimit(over.remove, over.maxRemovals)}`;
+  return { ...result, failures: [{ property: "maxRemovals", reason }] };
 }
 
-/**
- * The diff, and the `maxRemovals` guard as far as the state tells the removals: a change
- * over the limit fails the preview, naming the users, before a pull request is merged.
- */
 export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
-  const result = diffMembers(olds, news);
-  const over = removalsOverLimit(olds, news, result);
-  if (over !== undefined) throw removalLimitError(over.operation, over.workspaceId, over.remove, over.maxRemovals);
-  return result;
+  return diffMembers(olds, news);
 }
 
 export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {

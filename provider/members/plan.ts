@@ -128,40 +128,26 @@ export function checkRemovalLimit(remove: readonly string[], maxRemovals: number
   return `would remove ${users} (${formatIds(remove)}), more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
 }
 
-/** Removals a preview can already name that exceed the limit of the operation that makes them. */
-export interface RemovalsOverLimit {
-  /** The operation that will remove them: an update, or the delete that a replacement starts with. */
-  operation: "update" | "delete";
-  /** The workspace they leave, as that operation's inputs name it. */
-  workspaceId: string;
-  /** Sorted: the users it will remove at least. */
-  remove: string[];
-  /** The limit that operation applies. */
-  maxRemovals: number;
-}
-
 /**
- * The `maxRemovals` guard as a preview can apply it, from the state alone, so that a pull
- * request goes red before merge rather than at `up`:
- * - an update removes every managed user (`userIds` in the old outputs) neither wanted nor
- *   protected any more, under the new `maxRemovals`. In additive mode that is exactly what
- *   `up` removes; in exclusive mode `up` also removes members it finds by listing, so these
- *   are the least it removes, and `up` guards the rest.
- * - a move to another workspace deletes the old resource first, which removes every managed
- *   user but its protected ones, under the old `maxRemovals`.
- * Undefined within the limit, without one, or when the diff is not known yet.
+ * The `maxRemovals` guard as a preview can apply it, in `check`, from the inputs the state
+ * records (`olds`) and the program's new ones: the users recorded and no longer wanted nor
+ * protected, on the same workspace. In additive mode that is what `up` removes (the state's
+ * inputs are its managed users; after a refresh, those still there); in exclusive mode `up`
+ * also removes members it finds by listing, and guards those itself. Undefined within the
+ * limit, without one, on another workspace (`up` guards the delete that a move starts with),
+ * or while an input is a preview unknown.
+ *
+ * Not in `diff`: the Pulumi CLI calls `diff` during `pulumi refresh` too, comparing the
+ * refreshed outputs with the old inputs, and a throw there would break refresh.
  */
-export function removalsOverLimit(olds: Record<string, unknown>, news: Record<string, unknown>, diff: MembersDiff): RemovalsOverLimit | undefined {
-  if (diff.changes !== true) return undefined;
-  const replacing = diff.replaces.length > 0;
-  const maxRemovals = limitOf(replacing ? olds.maxRemovals : news.maxRemovals);
-  if (maxRemovals === undefined) return undefined;
-  const wanted = replacing ? undefined : readIds(news.userIds);
-  const guarded = readIds(replacing ? olds.protectedUserIds : news.protectedUserIds);
-  const remove = readIds(olds.userIds).ids.filter((id) => !wanted?.has(id) && !guarded.has(id));
-  if (remove.length === 0 || remove.length <= maxRemovals) return undefined;
-  const workspaceId = String(replacing ? olds.workspaceId : news.workspaceId);
-  return { operation: replacing ? "delete" : "update", workspaceId, remove: remove.sort(), maxRemovals };
+export function removalsOverLimit(olds: Record<string, unknown>, news: Record<string, unknown>): { remove: string[]; maxRemovals: number } | undefined {
+  const maxRemovals = limitOf(news.maxRemovals);
+  if (maxRemovals === undefined || olds.workspaceId !== news.workspaceId) return undefined;
+  const wanted = readIds(news.userIds);
+  const guarded = readIds(news.protectedUserIds);
+  if (wanted.unknown || guarded.unknown) return undefined;
+  const remove = readIds(olds.userIds).ids.filter((id) => !wanted.has(id) && !guarded.has(id));
+  return remove.length > maxRemovals ? { remove: remove.sort(), maxRemovals } : undefined;
 }
 
 /** The engine-facing diff result (the shape of `pulumi.dynamic.DiffResult`). */

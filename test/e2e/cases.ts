@@ -192,7 +192,8 @@ export const CASES: E2eCase[] = [
       stack.emulator.addMembers(RESEARCH, ["user_alice", "user_frank", "user_heidi"]);
       await stack.refresh();
       takeRequests(stack.emulator);
-      // The refreshed state names whom the update would remove: the preview already fails (issue 16).
+      // The refreshed inputs name whom the update would remove: the preview already fails, in
+      // check (issue 16); the refresh above, which calls diff, must not.
       const previewed = await stack.preview({ fails: true });
       assert.match(previewed.output, /would remove 3 users \(user_alice, user_frank, user_heidi\), more than maxRemovals \(2\)/);
       const refused = await stack.up({ fails: true });

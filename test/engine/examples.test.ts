@@ -277,9 +277,9 @@ describe("each example through the plugin against the emulator's demo organizati
 
     emulator.addMembers("demo-research", ["user_frank", "user_heidi", "user_bob"]);
     await engine.refresh();
-    // The refresh recorded the users added by hand, so the preview (diff) already names them.
+    // The refresh recorded the users added by hand, so the preview (check) already names them.
     await expect(engine.preview(registrations)).rejects.toThrow(
-      "diff failed: Updating the members of workspace \"demo-research\": would remove 3 users (user_bob, user_frank, user_heidi), more than maxRemovals (2)",
+      'maxRemovals: this change to workspace "demo-research" would remove 3 users (user_bob, user_frank, user_heidi), more than maxRemovals (2)',
     );
     expect(emulator.memberIds("demo-research")).toEqual(["user_bob", "user_carol", "user_dave", "user_frank", "user_grace", "user_heidi"]);
 

@@ -11,6 +11,7 @@ import { Workspace } from "../../provider/workspace/resource";
 import { WorkspaceMembers, type WorkspaceMembersArgs } from "../../provider/members/resource";
 import { REPO_ROOT, ensureBuilt } from "./harness/build";
 import {
+  CheckFailedError,
   Engine,
   PluginCallError,
   captureRegistrations,
@@ -188,14 +189,32 @@ describe("guards speak at preview (item 5)", () => {
     emulator.log.clear();
 
     const error = await failure(async () => engine.preview(await members("guarded", { workspaceId: "guarded", userIds: ["user_1"], maxRemovals: 2 })));
-    expect(error).toBeInstanceOf(PluginCallError);
-    expect((error as PluginCallError).method).toBe("diff");
-    expect(error.message).toContain("would remove 4 users (user_2, user_3, user_4, user_5), more than maxRemovals (2)");
+    expect(error).toBeInstanceOf(CheckFailedError);
+    expect((error as CheckFailedError).failures).toEqual([
+      {
+        property: "maxRemovals",
+        reason:
+          'maxRemovals: this change to workspace "guarded" would remove 4 users (user_2, user_3, user_4, user_5), more than ' +
+          "maxRemovals (2); raise maxRemovals or split the change",
+      },
+    ]);
     expect(emulator.log.entries).toEqual([]);
 
     // Within the limit, the same preview passes.
     const steps = await engine.preview(await members("guarded", { workspaceId: "guarded", userIds: ["user_1", "user_2", "user_3"], maxRemovals: 2 }));
     expect(steps.map((step) => step.op)).toEqual(["update"]);
+  });
+
+  // The guard is in check, never in diff: the real CLI calls diff during refresh too (test/e2e).
+  it("after a refresh in exclusive mode, users added by hand count: the preview fails naming them", async () => {
+    const uuid = emulator.createWorkspace({ slug: "refreshed" }).id;
+    const engine = new Engine(await pluginAgainstEmulator());
+    await engine.up(await members("refreshed", { workspaceId: "refreshed", userIds: ["user_1"], exclusive: true, maxRemovals: 1 }));
+    emulator.addMembers(uuid, ["user_5", "user_6"]);
+    expect((await engine.refresh()).map((step) => step.op)).toEqual(["update"]);
+    // The refreshed state's users added by hand are what the next change would remove: two, over the limit of one.
+    const refused = await failure(async () => engine.preview(await members("refreshed", { workspaceId: "refreshed", userIds: ["user_1"], exclusive: true, maxRemovals: 1 })));
+    expect(refused.message).toContain("would remove 2 users (user_5, user_6), more than maxRemovals (1)");
   });
 
   it("in exclusive mode the error at up names the users it would remove", async () => {

@@ -225,8 +225,8 @@ describe("guards through the plugin (issue 8)", () => {
     emulator.log.clear();
 
     const shrink = await members("limited-team", { workspaceId: "limited", userIds: ["user_1"], maxRemovals: 1 });
-    // The state names whom the update would remove, so the preview (diff) already fails.
-    await expect(engine.preview(shrink)).rejects.toThrow("diff failed: Updating the members of workspace \"limited\": would remove 2 users (user_2, user_3), more than maxRemovals (1)");
+    // The recorded inputs name whom the update would remove, so the preview (check) already fails.
+    await expect(engine.preview(shrink)).rejects.toThrow('maxRemovals: this change to workspace "limited" would remove 2 users (user_2, user_3), more than maxRemovals (1)');
     await expect(engine.destroy()).rejects.toThrow("would remove 3 users (user_1, user_2, user_3), more than maxRemovals (1)");
     expect(takeRequests()).toEqual([]);
     expect(emulator.memberIds("limited")).toEqual(all);

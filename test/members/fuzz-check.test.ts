@@ -1,8 +1,7 @@
 /**
  * Bad input (issue #5): `check` and `diff` of the lifecycle, fed 10,000+ generated inputs
  * (wrong types, huge lists, unicode, control characters, nulls, nested junk, keys such as
- * `__proto__`), never throw (but for diff's maxRemovals guard, issue 16), never send a
- * request, and every failure names its property.
+ * `__proto__`), never throw, never send a request, and every failure names its property.
  *
  * The lifecycle is configured with a live emulator, so a request made by mistake would be
  * in its log: the log must stay empty.
@@ -10,7 +9,6 @@
 import fc from "fast-check";
 import * as lifecycle from "../../provider/members/lifecycle";
 import { KNOWN_INPUTS } from "../../provider/members/inputs";
-import { RemovalLimitError } from "../../provider/core/errors";
 import { UNKNOWN } from "../../provider/core/unknowns";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { stackConfig } from "../support/stack-config";
@@ -77,14 +75,13 @@ const mostlyValid = fc
   .map(([overrides, exclusive]) => ({ workspaceId: "ws", userIds: ["user_a"], exclusive, ...overrides }));
 
 describe("check and diff under fuzzed input (issue #5)", () => {
-  it(`never throw (but diff's maxRemovals guard), never send a request, and name the property of every failure (${RUNS} cases)`, async () => {
+  it(`never throw, never send a request, and name the property of every failure (${RUNS} cases)`, async () => {
     // What the built-in prototypes hold before the run, to compare with after it.
     const prototypes = { Object: Object.prototype, Array: Array.prototype, Function: Function.prototype };
     const ownKeysOf = () => Object.fromEntries(Object.entries(prototypes).map(([name, proto]) => [name, Reflect.ownKeys(proto).map(String).sort()]));
     const keysBefore = ownKeysOf();
     let failuresSeen = 0;
     let protoKeysSeen = 0;
-    let limitsSeen = 0;
     await fc.assert(
       fc.asyncProperty(fc.oneof(inputs, mostlyValid), fc.oneof(inputs, mostlyValid), async (news, olds) => {
         const result = await lifecycle.check(olds, news);
@@ -114,21 +111,13 @@ describe("check and diff under fuzzed input (issue #5)", () => {
         }
         // What check returns crosses the plugin's Struct as JSON.
         expect(() => JSON.stringify(result)).not.toThrow();
-        // diff throws one thing only: the maxRemovals guard, when the state names more removals than the limit.
-        const answer = await lifecycle.diff("0b9e4a52-3f0e-4d8e-9c2f-1f7d2a6b8c01", olds, result.inputs ?? {}).catch((error: unknown) => error);
-        if (answer instanceof RemovalLimitError) {
-          limitsSeen++;
-          expect(answer.removeCount).toBeGreaterThan(answer.maxRemovals);
-          expect(answer.userIds).toHaveLength(answer.removeCount);
-        } else {
-          expect([true, false, undefined]).toContain((answer as { changes: unknown }).changes);
-        }
+        const answer = await lifecycle.diff("0b9e4a52-3f0e-4d8e-9c2f-1f7d2a6b8c01", olds, result.inputs ?? {});
+        expect([true, false, undefined]).toContain(answer.changes);
       }),
       { numRuns: RUNS, seed: 5_2025 },
     );
 
     expect(failuresSeen).toBeGreaterThan(RUNS);
-    expect(limitsSeen).toBeGreaterThan(0);
     expect(emulator.log.entries).toEqual([]);
     expect(emulator.log.maxInFlight).toBe(0);
     // The fuzzer did draw own "__proto__" keys, and no key reached a built-in prototype.

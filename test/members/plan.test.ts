@@ -148,33 +148,20 @@ describe("checkRemovalLimit", () => {
   });
 });
 
-describe("removalsOverLimit: the guard a preview can apply (issue 16, item 5)", () => {
-  const olds = { workspaceId: "platform", workspaceUuid: "ws-uuid", userIds: ["a", "b", "c", "d"], protectedUserIds: ["d"], exclusive: false, maxRemovals: 3 };
-  const changed = { changes: true, replaces: [] };
+describe("removalsOverLimit: the guard check applies at preview (issue 16, item 5)", () => {
+  // The inputs the state records: a map after an up, and after a refresh.
+  const olds = { workspaceId: "platform", userIds: { a: true, b: true, c: true, d: true }, exclusive: false };
 
   it.each<[string, Record<string, unknown>, unknown]>([
-    ["an update over the new limit names whom it removes", { workspaceId: "platform", userIds: { a: true }, maxRemovals: 1 }, { operation: "update", workspaceId: "platform", remove: ["b", "c", "d"], maxRemovals: 1 }],
-    ["a user protected now is not counted", { workspaceId: "platform", userIds: { a: true }, protectedUserIds: { b: true }, maxRemovals: 1 }, { operation: "update", workspaceId: "platform", remove: ["c", "d"], maxRemovals: 1 }],
+    ["a change over the new limit names whom it removes", { workspaceId: "platform", userIds: { a: true }, maxRemovals: 1 }, { remove: ["b", "c", "d"], maxRemovals: 1 }],
+    ["a user protected now is not counted", { workspaceId: "platform", userIds: { a: true }, protectedUserIds: { b: true }, maxRemovals: 1 }, { remove: ["c", "d"], maxRemovals: 1 }],
     ["within the limit, nothing", { workspaceId: "platform", userIds: { a: true, b: true }, maxRemovals: 2 }, undefined],
     ["without a limit, nothing", { workspaceId: "platform", userIds: {} }, undefined],
-  ])("%s", (_name, news, expected) => {
-    expect(removalsOverLimit(olds, news, changed)).toEqual(expected);
-  });
-
-  it("a move to another workspace deletes first, under the old limit, sparing the old protected users", () => {
-    const news = { workspaceId: "elsewhere", userIds: { a: true }, maxRemovals: 10 };
-    expect(removalsOverLimit({ ...olds, maxRemovals: 2 }, news, { changes: true, replaces: ["workspaceId"] })).toEqual({
-      operation: "delete",
-      workspaceId: "platform",
-      remove: ["a", "b", "c"],
-      maxRemovals: 2,
-    });
-  });
-
-  it("says nothing while the diff is unknown or empty", () => {
-    const news = { workspaceId: "platform", userIds: {}, maxRemovals: 0 };
-    expect(removalsOverLimit(olds, news, { changes: undefined, replaces: [] })).toBeUndefined();
-    expect(removalsOverLimit(olds, news, { changes: false, replaces: [] })).toBeUndefined();
+    ["on another workspace, nothing (up guards the delete a move starts with)", { workspaceId: "elsewhere", userIds: {}, maxRemovals: 0 }, undefined],
+    ["while the users are a preview unknown, nothing", { workspaceId: "platform", userIds: UNKNOWN, maxRemovals: 0 }, undefined],
+    ["on create (no recorded inputs), nothing", { workspaceId: "platform", userIds: {}, maxRemovals: 0 }, undefined],
+  ])("%s", (name, news, expected) => {
+    expect(removalsOverLimit(name.startsWith("on create") ? {} : olds, news)).toEqual(expected);
   });
 });
 
