@@ -266,13 +266,8 @@ export class MembersFileError extends OpenRouterError {
   readonly problems: readonly MembersFileProblem[];
   readonly omitted: number;
 
-  constructor(
-    /** The file name or config key the problems are in. */
-    readonly source: string,
-    problems: readonly MembersFileProblem[],
-    /** Problems found beyond `problems`, not described. */
-    omitted = 0,
-  ) {
+  /** `source`: the file name or config key the problems are in; `omitted`: problems found but not described. */
+  constructor(readonly source: string, problems: readonly MembersFileProblem[], omitted = 0) {
     const shown = problems.slice(0, MEMBERS_FILE_PROBLEMS_SHOWN);
     const more = problems.length - shown.length + omitted;
     const rest = more === 0 ? [] : [`${source}: and ${more} more problem${more === 1 ? "" : "s"}`];
@@ -285,19 +280,6 @@ export class MembersFileError extends OpenRouterError {
 function formatProblem(source: string, problem: MembersFileProblem): string {
   const where = problem.line === undefined ? source : `${source}:${problem.line}`;
   return problem.path === "" ? `${where}: ${problem.message}` : `${where}: ${problem.path}: ${problem.message}`;
-}
-
-/**
- * Whether running the same change again later may succeed with nothing else changed: the
- * service or the network failed (a 5xx, 408 or 429 after the client's own retries, no
- * answer, a timeout, an answer that could not be read). A refusal (any other 4xx), a bad
- * setting or argument, a host that does not resolve, or anything unknown is not: something
- * must change first, and a message must not promise that a rerun finishes the job.
- */
-export function isTransient(error: unknown): boolean {
-  if (error instanceof OpenRouterApiError) return error.status >= 500 || error.status === 408 || error.status === 429;
-  if (error instanceof OpenRouterNetworkError) return error.code !== "ENOTFOUND";
-  return error instanceof OpenRouterTimeoutError || error instanceof OpenRouterResponseError;
 }
 
 /** Whether `error` belongs to this package's error family, whichever copy of the package made it. */
@@ -366,15 +348,12 @@ function describeTimeout(phase: TimeoutPhase): string {
 
 function describeStatus(status: number, bodyText: string, location: string | undefined): string {
   if (status >= 300 && status < 400) {
-    return `unexpected redirect${location ? ` to ${showLocation(location)}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
+    // The target as origin and path: its credentials, query and fragment may carry a token.
+    const target = location?.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, "$1").slice(0, 200);
+    return `unexpected redirect${target ? ` to ${target}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
   }
   const snippet = bodyText.trim().replace(/\s+/g, " ").slice(0, 200);
   return snippet === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${snippet}`;
-}
-
-/** A redirect's target as origin and path: its credentials, query and fragment may carry a token. */
-function showLocation(location: string): string {
-  return location.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, "$1").slice(0, 200);
 }
 
 function collectUserIds(body: unknown, metadata: Record<string, unknown> | undefined): string[] {

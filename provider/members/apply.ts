@@ -5,7 +5,8 @@
  * routes come in as {@link MemberRoutes}, so any set-membership resource can use it.
  */
 import { runBounded } from "../core/bounded";
-import { OpenRouterApiError, OpenRouterArgumentError, OpenRouterNotFoundError, isOpenRouterError, isTransient } from "../core/errors";
+import { isTransient } from "../api/retry";
+import { OpenRouterApiError, OpenRouterArgumentError, OpenRouterNotFoundError, isOpenRouterError } from "../core/errors";
 import { formatIds } from "../core/messages";
 import { chunk } from "../core/sets";
 import type { MemberRecord, MembershipLedger } from "./ledger";
