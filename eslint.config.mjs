@@ -16,7 +16,7 @@ const layer = (folder, forbidden, why) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["lib/**", "node_modules/**", "examples/*/node_modules/**", "bench/results/**", "coverage/**", "*.js", "*.mjs"] },
+  { ignores: ["lib/**", "node_modules/**", "examples/*/node_modules/**", "bench/results/**", "coverage/**", ".cache/**", "*.js", "*.mjs"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -9,6 +9,7 @@ import {
   type PluginProcess,
   type Registration,
 } from "./harness";
+import { propertyDiff } from "../support/property-diff";
 
 // Issue 4: a WorkspaceMembers resource through Pulumi's real dynamic-provider plugin, with
 // the engine's calls and arguments, against the emulator. The plugin runs in this checkout,
@@ -319,6 +320,36 @@ describe("unconfirmed changes through the plugin (issue #13)", () => {
     expect(takeRequests()).toEqual([LIST, `${ADD} x1`]);
     expect(emulator.memberIds("unsure-back")).toEqual(["user_1", "user_2"]);
     expect(engine.state("unsure-back").outputs).toMatchObject({ userIds: ["user_1", "user_2"], unconfirmedUserIds: [] });
+  });
+});
+
+describe("refresh, then the next preview (README \"Refresh and drift\")", () => {
+  it("names each drifted user as `pulumi preview --diff` shows them: + to add back, - to remove", async () => {
+    // The display compares the recorded inputs with the program's checked ones, so the
+    // names show only because the plugin hands read's inputs back to the engine
+    // (@pulumi/pulumi 3.216.0 and later): below that, refresh would leave the recorded
+    // inputs as they were, and this preview would plan an update that names no one.
+    const engine = new Engine(plugin);
+    emulator.createWorkspace({ slug: "drifting" });
+    const program = await members("drifting-team", { workspaceId: "drifting", userIds: ["user_1", "user_2"], exclusive: true });
+    await engine.up(program);
+    emulator.removeMembers("drifting", ["user_2"]);
+    emulator.addMembers("drifting", ["user_by_hand"]);
+
+    expect((await engine.refresh()).map((s) => s.op)).toEqual(["update"]);
+    const recorded = engine.state("drifting-team").inputs;
+    const [plan] = await engine.preview(program);
+
+    expect(plan).toMatchObject({ op: "update", diff: { changes: "some", replaces: [] } });
+    expect(propertyDiff(recorded, plan!.inputs!)).toEqual([
+      { path: "userIds.user_2", kind: "add" },
+      { path: "userIds.user_by_hand", kind: "delete" },
+    ]);
+
+    // The repair the preview announced is what up does.
+    await engine.up(program);
+    expect(emulator.memberIds("drifting")).toEqual(["user_1", "user_2"]);
+    await engine.destroy();
   });
 });
 

@@ -34,7 +34,8 @@ export async function ensureBuilt(): Promise<void> {
   }
 }
 
-function isStale(): boolean {
+/** Whether `provider/` holds a source newer than the build the plugin loads. */
+export function isStale(): boolean {
   const built = join(REPO_ROOT, "lib", "members", "lifecycle.js");
   if (!existsSync(built)) return true;
   return newestMtime(join(REPO_ROOT, "provider")) > statSync(built).mtimeMs;

@@ -15,6 +15,7 @@ import {
   type Registration,
 } from ".";
 import * as pulumi from "@pulumi/pulumi";
+import { ensureBuilt, isStale } from "./build";
 import { FileStoreEntry } from "./fixtures/file-store";
 
 // The harness proven on a throwaway provider (fixtures/file-store.ts), so it does not
@@ -198,5 +199,14 @@ describe("startPlugin", () => {
     const extra = await startPlugin({ cwd: process.cwd() });
     expect(extra.stdout).toMatch(/^\d+\n$/);
     expect(await extra.stop()).toBeNull();
+  });
+});
+
+describe("ensureBuilt", () => {
+  it("leaves a build it made standing: the next plugin start does not build again", async () => {
+    await ensureBuilt();
+    // Were the check to look for a file the build does not write, every plugin start in a
+    // fresh clone would run the whole build again (under a lock, one at a time).
+    expect(isStale()).toBe(false);
   });
 });

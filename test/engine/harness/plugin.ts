@@ -367,14 +367,18 @@ function scrubbedEnvironment(): NodeJS.ProcessEnv {
   );
 }
 
-/** Sets the URN, and the name and type the engine sends beside it, as every resource call carries them. */
-function addressed<R extends { setUrn(urn: string): unknown; setName(name: string): unknown; setType(type: string): unknown }>(
+/**
+ * Sets the URN, and the name and type the engine sends beside it, as every resource call
+ * carries them. Older `@pulumi/pulumi` releases' protocol has no name and type fields (their
+ * engines sent none), so those are set only where the message has them.
+ */
+function addressed<R extends { setUrn(urn: string): unknown; setName?(name: string): unknown; setType?(type: string): unknown }>(
   request: R,
   urn: string,
 ): R {
   request.setUrn(urn);
-  request.setName(nameOf(urn));
-  request.setType(typeOf(urn));
+  request.setName?.(nameOf(urn));
+  request.setType?.(typeOf(urn));
   return request;
 }
 
