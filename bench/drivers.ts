@@ -159,6 +159,9 @@ export async function sdkDriver(target: Target): Promise<MembersDriver> {
     workspaceUuid: uuid,
     ...(slug === undefined ? {} : { workspaceSlug: slug }),
     ...ledger.snapshot(),
+    emails: [],
+    emailUserIds: {},
+    doublyNamedUserIds: [],
     exclusive: desired.exclusive,
     protectedUserIds: [],
   });

@@ -17,7 +17,7 @@ export { Workspace } from "./workspace/resource";
 export type { WorkspaceArgs } from "./workspace/resource";
 export { WorkspaceBudgets } from "./budgets/resource";
 export type { WorkspaceBudgetsArgs, BudgetOutput } from "./budgets/resource";
-export type { Membership, WorkspaceFields } from "./api/types";
+export type { Membership, OrganizationMember, WorkspaceFields } from "./api/types";
 
 // Lookups
 export {
@@ -28,13 +28,17 @@ export {
   getWorkspaceMembersOutput,
 } from "./lookups/workspaces";
 export type { GetWorkspaceResult, GetWorkspaceMembersResult, LookupOptions } from "./lookups/workspaces";
+export { getOrganizationMembers, getOrganizationMembersOutput } from "./lookups/organization";
+export type { GetOrganizationMembersResult } from "./lookups/organization";
 
 // The members file (GitOps)
 export { loadMembersFile, parseMembersFile, validateMembers, loadMembersFromConfig } from "./gitops/load";
 export type { MembersConfig } from "./gitops/load";
+export { checkMembersAgainstOrganization } from "./gitops/organization";
+export type { OrganizationCheckOptions } from "./gitops/organization";
 export { declareMembers, declareWorkspaces } from "./gitops/declare";
 export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
-export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock } from "./gitops/validate";
+export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock, NamedPerson } from "./gitops/validate";
 export type { BudgetsBlock } from "./gitops/budgets";
 
 // Errors: every error the package throws is an OpenRouterError.
@@ -50,6 +54,7 @@ export {
   ChangeFailedError,
   PartialFailureError,
   RemovalLimitError,
+  UnknownEmailError,
   BudgetOrderError,
   MembersFileError,
   isOpenRouterError,

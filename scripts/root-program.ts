@@ -8,11 +8,13 @@
  * anyway (run `npm run build` first).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { declareMembers, loadMembersFromConfig } from "../provider/index";
+import { checkMembersAgainstOrganization, declareMembers, loadMembersFromConfig } from "../provider/index";
 
-const resources = declareMembers(loadMembersFromConfig(new pulumi.Config()));
+// The file's own rules first, then every person it names against the organization (one
+// listing; OPENROUTER_VALIDATE_MEMBERS=false skips it), before any resource is declared.
+const resources = checkMembersAgainstOrganization(loadMembersFromConfig(new pulumi.Config())).then((file) => declareMembers(file));
 
 /** Per workspace key: the sorted ids of the users this stack manages there. */
-export const members: Record<string, pulumi.Output<string[]>> = Object.fromEntries(
-  Object.entries(resources).map(([key, resource]) => [key, resource.userIds]),
+export const members: Promise<Record<string, pulumi.Output<string[]>>> = resources.then((declared) =>
+  Object.fromEntries(Object.entries(declared).map(([key, resource]) => [key, resource.userIds])),
 );

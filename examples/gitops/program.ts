@@ -4,13 +4,15 @@ import * as openrouter from "pulumi-openrouter";
 /**
  * The gitops stack: a `Workspace` for each entry of the members file with a `workspace:`
  * block, and one `WorkspaceMembers` per entry. An invalid file fails the preview with every
- * problem named by file, line and entry, before any resource is registered.
+ * problem named by file, line and entry, before any resource is registered: first the
+ * file's own rules, then every person it names checked against the organization (one
+ * listing; `OPENROUTER_VALIDATE_MEMBERS=false` skips it for an offline preview).
  *
  * @param membersFile the YAML file; relative paths resolve from the working directory,
  *   which the Pulumi CLI sets to this project's directory.
  */
-export function gitops(membersFile: string) {
-  const file = openrouter.loadMembersFile(membersFile);
+export async function gitops(membersFile: string) {
+  const file = await openrouter.checkMembersAgainstOrganization(openrouter.loadMembersFile(membersFile));
   const declared = openrouter.declareWorkspaces(file);
   // Per entry: the sorted ids of the users this stack manages there.
   const members: Record<string, pulumi.Output<string[]>> = {};

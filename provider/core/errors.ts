@@ -218,6 +218,20 @@ export class RemovalLimitError extends OpenRouterError {
   }
 }
 
+/**
+ * Emails that name no member of the organization (checked against its directory before any
+ * change; nothing was sent). `emails` lists each, lower-cased, with the directory's email it
+ * most likely misspells when one is near.
+ */
+export class UnknownEmailError extends OpenRouterError {
+  constructor(
+    message: string,
+    readonly emails: readonly { email: string; closest?: string }[],
+  ) {
+    super(message);
+  }
+}
+
 /** One budget and its limit, as a {@link BudgetOrderError} names it. */
 export interface BudgetLimitFact {
   /** `daily`, `weekly`, `monthly` or `lifetime`. */
@@ -254,7 +268,8 @@ export const MEMBERS_FILE_PROBLEMS_SHOWN = 20;
 /**
  * A members file cannot be read or is not valid. `problems` lists the first problems found
  * (at most {@link MEMBERS_FILE_PROBLEMS_SHOWN}), `omitted` counts the others: a file from a
- * pull request may hold any number, and the error lands in a PR comment.
+ * pull request may hold any number, and the error lands in a PR comment. `cause` is the
+ * error behind a file that could not be checked at all (the directory could not be read).
  */
 export class MembersFileError extends OpenRouterError {
   /**
@@ -267,11 +282,11 @@ export class MembersFileError extends OpenRouterError {
   readonly omitted: number;
 
   /** `source`: the file name or config key the problems are in; `omitted`: problems found but not described. */
-  constructor(readonly source: string, problems: readonly MembersFileProblem[], omitted = 0) {
+  constructor(readonly source: string, problems: readonly MembersFileProblem[], cause?: unknown, omitted = 0) {
     const shown = problems.slice(0, MEMBERS_FILE_PROBLEMS_SHOWN);
     const more = problems.length - shown.length + omitted;
     const rest = more === 0 ? [] : [`${source}: and ${more} more problem${more === 1 ? "" : "s"}`];
-    super([...shown.map((problem) => formatProblem(source, problem)), ...rest].join("\n"));
+    super([...shown.map((problem) => formatProblem(source, problem)), ...rest].join("\n"), cause === undefined ? {} : { cause });
     this.problems = shown;
     this.omitted = more;
   }

@@ -29,6 +29,14 @@ const PLAIN_USER_ID = /^[A-Za-z0-9][A-Za-z0-9_.@+:-]{0,255}$/;
 /** Why `value` cannot be a user id, or `undefined` when it can. */
 export function userIdProblem(value: string): string | undefined {
   if (PLAIN_USER_ID.test(value)) return undefined;
+  return setKeyProblem(value);
+}
+
+/**
+ * What no entry of a set may be, whatever it names: each entry becomes a key of the keyed
+ * map `check` returns, and a reviewer must be able to read it.
+ */
+function setKeyProblem(value: string): string | undefined {
   if (value.trim() === "") return `is blank: ${quote(value)}`;
   if (value.length > MAX_ID_LENGTH) return `is ${value.length} characters long, more than ${MAX_ID_LENGTH}: ${quote(value)}`;
   if (INVISIBLE_PATTERN.test(value)) return `contains control or invisible characters: ${quote(value)}`;
@@ -36,6 +44,33 @@ export function userIdProblem(value: string): string | undefined {
   // The engine hides keys starting with "__" in previews, and "__proto__" would vanish as a map key.
   if (value.startsWith("__")) return `starts with "__", which is reserved: ${quote(value)}`;
   return undefined;
+}
+
+/**
+ * Emails made only of these characters, starting with a letter or digit, one `@` with
+ * something on each side, at most MAX_ID_LENGTH long, break none of the rules below: one
+ * regex test accepts the common case.
+ */
+const PLAIN_EMAIL = /^(?=.{3,256}$)[A-Za-z0-9][A-Za-z0-9._%+'-]*@[A-Za-z0-9._-]+$/;
+
+/**
+ * Why `value` cannot be an email naming an organization member, or `undefined` when it can.
+ * Only the shape is checked (an `@` between two non-empty parts); whether someone has it is
+ * the organization's directory's to say.
+ */
+export function emailProblem(value: string): string | undefined {
+  if (PLAIN_EMAIL.test(value)) return undefined;
+  const problem = setKeyProblem(value);
+  if (problem !== undefined) return problem;
+  const at = value.lastIndexOf("@");
+  if (at <= 0 || at === value.length - 1) return `is not an email (no "@" between a name and a domain): ${quote(value)}`;
+  if (/\s/.test(value)) return `contains whitespace: ${quote(value)}`;
+  return undefined;
+}
+
+/** An email as the package compares and stores it: lower-cased (directories treat case as noise). */
+export function normalizeEmail(value: string): string {
+  return value.toLowerCase();
 }
 
 /** Why `value` cannot name a workspace, or `undefined` when it can. */

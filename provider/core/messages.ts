@@ -7,7 +7,9 @@
 /** How much of an offending value a message quotes. */
 const QUOTE_LIMIT = 80;
 /** How many ids a message lists before it counts the rest. */
-const IDS_SHOWN = 20;
+export const IDS_SHOWN = 20;
+/** The most edits {@link closestName} allows between a name and the one it misspells. */
+const MAX_EDITS = 3;
 
 // C0/C1 controls, format characters (bidi overrides, zero-width), line/paragraph separators.
 export const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
@@ -56,6 +58,16 @@ export function unknownName(kind: string, name: string, known: readonly string[]
 }
 
 /**
+ * Why a person named by id or email is not in the organization's directory:
+ * `"bob@exmaple.com" is no member of the organization (did you mean "bob@example.com"?)`.
+ * `closest` is what {@link closestName} found among the directory's names, if anything.
+ */
+export function notInOrganization(name: string, closest: string | undefined): string {
+  const hint = closest === undefined ? "" : ` (did you mean ${quote(closest)}?)`;
+  return `${quote(name)} is no member of the organization${hint}`;
+}
+
+/**
  * The known name `name` most likely misspells, or `undefined` when none is close: the same
  * letters in another case, or within a few edits (a swap of two neighbours counts as one):
  * two for names up to eight letters, three for longer ones.
@@ -66,30 +78,48 @@ export function closestName(name: string, known: readonly string[]): string | un
   const lower = name.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (best === undefined || distance < best.distance) best = { name: candidate, distance };
+    // Only a candidate nearer than the best so far, and within MAX_EDITS, can change the
+    // answer: the distance is computed no further than that, so that looking a typo up
+    // among an organization's 10,000 emails stays quick.
+    const limit = Math.min(MAX_EDITS, (best?.distance ?? MAX_EDITS + 1) - 1);
+    const distance = editDistance(lower, candidate.toLowerCase(), limit);
+    if (distance <= limit) best = { name: candidate, distance };
   }
   if (best === undefined) return undefined;
-  const allowed = Math.min(3, Math.max(2, Math.floor(best.name.length / 3)));
+  const allowed = Math.min(MAX_EDITS, Math.max(2, Math.floor(best.name.length / 3)));
   return best.distance <= allowed ? best.name : undefined;
 }
 
-/** Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`. */
-function editDistance(a: string, b: string): number {
-  let beforePrevious: number[] = [];
+/**
+ * Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`, or `limit + 1`
+ * as soon as it is sure to be more than `limit`.
+ */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let beforePrevious = new Array<number>(b.length + 1).fill(0);
   let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  let current = new Array<number>(b.length + 1).fill(0);
+  let previousRowMin = 0;
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    current[0] = i;
+    let rowMin = i;
     for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      let distance = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
+      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      let distance = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        distance = Math.min(distance, (beforePrevious[j - 2] ?? 0) + 1);
+        distance = Math.min(distance, (beforePrevious[j - 2] as number) + 1);
       }
-      current.push(distance);
+      current[j] = distance;
+      if (distance < rowMin) rowMin = distance;
     }
+    // Each row builds on the two before it (a swap reaches back two): once both exceed the
+    // limit, so does everything after.
+    if (rowMin > limit && previousRowMin > limit) return limit + 1;
+    previousRowMin = rowMin;
+    const recycled = beforePrevious;
     beforePrevious = previous;
     previous = current;
+    current = recycled;
   }
-  return previous[b.length] ?? 0;
+  return Math.min(previous[b.length] as number, limit + 1);
 }

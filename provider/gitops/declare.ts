@@ -60,6 +60,7 @@ export function declareWorkspaces(file: MembersFile, options: DeclareMembersOpti
       {
         workspaceId,
         userIds: entry.userIds,
+        emails: entry.emails.length > 0 ? entry.emails : undefined,
         exclusive: entry.exclusive,
         protectedUserIds: entry.protectedUserIds.length > 0 ? entry.protectedUserIds : undefined,
         maxRemovals: entry.maxRemovals,

@@ -5,7 +5,7 @@
  * ```yaml
  * workspaces:
  *   platform:                 # the workspace's slug or UUID; also the resources' name
- *     users: [user_alice, user_bob]
+ *     users: [alice@example.com, user_bob]   # by email (it has an "@") or by user id
  *     maxRemovals: 5
  *   ml-research:
  *     exclusive: true
@@ -19,12 +19,13 @@
  *
  * Every problem is reported at once, each naming the file, the line when the YAML library
  * knows it, and the entry: `members.yaml:7: workspaces.platform.users[3]: "user_bob" is
- * listed twice (first at users[1])`.
+ * listed twice (first at users[1])`. These are the file's own rules; whether the people it
+ * names are in the organization is a second pass (organization.ts), which needs the service.
  */
 import type * as WorkspaceInputs from "../workspace/inputs";
 import type { WorkspaceArgs } from "../workspace/resource";
 import { MEMBERS_FILE_PROBLEMS_SHOWN, MembersFileError, type MembersFileProblem } from "../core/errors";
-import { isUuid, userIdProblem, workspaceIdProblem } from "../core/ids";
+import { emailProblem, isUuid, normalizeEmail, userIdProblem, workspaceIdProblem } from "../core/ids";
 import { describe, quote, unknownName } from "../core/messages";
 import { validateBudgetsBlock, type BudgetsBlock } from "./budgets";
 
@@ -40,8 +41,12 @@ export interface WorkspaceMembersEntry {
    * `workspace:` block when it has one, else its key.
    */
   workspaceId: string;
-  /** The users to manage, in the file's order. */
+  /** The users to manage named by id (`users:` entries without an "@"), in the file's order. */
   userIds: string[];
+  /** The users to manage named by email (`users:` entries with an "@"), as written, in the file's order. */
+  emails: string[];
+  /** Every person of `users:` and `protected:`, where the file names them: what the organization check reads. */
+  people: NamedPerson[];
   /** `exclusive:`, default `false`. */
   exclusive: boolean;
   /** `protected:`, default none. */
@@ -52,6 +57,20 @@ export interface WorkspaceMembersEntry {
   workspace?: WorkspaceBlock;
   /** `budgets:`, when given: the workspace's budgets, declared as a `WorkspaceBudgets`. */
   budgets?: BudgetsBlock;
+}
+
+/** One person an entry names, and where. */
+export interface NamedPerson {
+  /** A user id, or an email as written. */
+  value: string;
+  kind: "userId" | "email";
+  /** The list that names them, and where in it. */
+  list: "users" | "protected";
+  index: number;
+  /** The entry, e.g. `workspaces.platform.users[3]`. */
+  path: string;
+  /** 1-based line, when known. */
+  line?: number;
 }
 
 /**
@@ -89,6 +108,8 @@ const PROTECT_KEY = "protect";
 export type Segments = readonly (string | number)[];
 /** Records one problem at `segments`. */
 export type Report = (segments: Segments, message: string) => void;
+/** Where the entry at `segments` is: its path, and its line when known. */
+type Locate = (segments: Segments) => { path: string; line?: number };
 
 /**
  * Validates a members file's data; every problem found is reported at once, each with its
@@ -96,14 +117,18 @@ export type Report = (segments: Segments, message: string) => void;
  */
 export function validate(value: unknown, source: string, lineOf: (segments: Segments) => number | undefined): MembersFile {
   const problems: MembersFileProblem[] = [];
+  const locate: Locate = (segments) => {
+    const line = lineOf(segments);
+    return line === undefined ? { path: formatPath(segments) } : { path: formatPath(segments), line };
+  };
   // Past the problems an error shows, only count: finding a line costs a walk of the file.
   let omitted = 0;
   const report: Report = (segments, message) => {
-    if (problems.length < MEMBERS_FILE_PROBLEMS_SHOWN) problems.push({ path: formatPath(segments), line: lineOf(segments), message });
+    if (problems.length < MEMBERS_FILE_PROBLEMS_SHOWN) problems.push({ ...locate(segments), message });
     else omitted++;
   };
   const fail: () => never = () => {
-    throw new MembersFileError(source, problems, omitted);
+    throw new MembersFileError(source, problems, undefined, omitted);
   };
 
   if (!isPlainObject(value)) {
@@ -124,7 +149,7 @@ export function validate(value: unknown, source: string, lineOf: (segments: Segm
   for (const [key, raw] of Object.entries(workspaces)) {
     const at = ["workspaces", key] as const;
     const problemsBefore = problems.length + omitted;
-    const entry = validateEntry(key, raw, at, report);
+    const entry = validateEntry(key, raw, at, report, locate);
     if (problems.length + omitted > problemsBefore) continue;
     if (!entry) continue;
     // Two entries on one workspace would be two resources fighting over its members.
@@ -150,6 +175,7 @@ function validateEntry(
   raw: unknown,
   at: Segments,
   report: Report,
+  locate: Locate,
 ): WorkspaceMembersEntry | undefined {
   if (!isPlainObject(raw)) {
     report(at, `must be a mapping with a "users:" list, got ${describe(raw)}`);
@@ -183,13 +209,13 @@ function validateEntry(
     if (workspaceProblem) report(raw.workspaceId === undefined ? at : [...at, "workspaceId"], workspaceProblem);
   }
 
-  let userIds: string[] = [];
+  let users: PeopleList = { userIds: [], emails: [], people: [] };
   if (!("users" in raw)) {
     report(at, 'has no "users:" list (write "users: []" to manage nobody yet)');
   } else {
-    userIds = validateIdList(raw.users, [...at, "users"], report);
+    users = validatePeople(raw.users, [...at, "users"], report, locate);
   }
-  const protectedUserIds = raw.protected === undefined ? [] : validateIdList(raw.protected, [...at, "protected"], report);
+  const protectedList = raw.protected === undefined ? undefined : validatePeople(raw.protected, [...at, "protected"], report, locate);
 
   let exclusive = false;
   if (raw.exclusive !== undefined) {
@@ -214,9 +240,11 @@ function validateEntry(
   return {
     key,
     workspaceId,
-    userIds,
+    userIds: users.userIds,
+    emails: users.emails,
+    people: [...users.people, ...(protectedList?.people ?? [])],
     exclusive,
-    protectedUserIds,
+    protectedUserIds: protectedList?.userIds ?? [],
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
     ...(workspace === undefined ? {} : { workspace }),
     ...(budgets === undefined ? {} : { budgets }),
@@ -280,39 +308,54 @@ function validateWorkspaceBlock(key: string, raw: unknown, at: Segments, report:
   return valid ? { args: inputs as unknown as WorkspaceArgs, protect } : undefined;
 }
 
-function validateIdList(
-  value: unknown,
-  at: Segments,
-  report: Report,
-): string[] {
-  const name = String(at.at(-1));
+/** The people of one list, split by how they are named. */
+interface PeopleList {
+  userIds: string[];
+  emails: string[];
+  people: NamedPerson[];
+}
+
+/**
+ * Validates a list of people: `users:` takes user ids and emails (an entry with an "@" is an
+ * email, compared lower-cased), `protected:` user ids only (the resource protects by id).
+ */
+function validatePeople(value: unknown, at: Segments, report: Report, locate: Locate): PeopleList {
+  const list = at.at(-1) as "users" | "protected";
+  const takesEmails = list === "users";
+  const found: PeopleList = { userIds: [], emails: [], people: [] };
   if (!Array.isArray(value)) {
-    const hint = value === null ? ` (write "${name}: []" for none)` : "";
-    report(at, `must be a list of user ids, got ${describe(value)}${hint}`);
-    return [];
+    const hint = value === null ? ` (write "${list}: []" for none)` : "";
+    report(at, `must be a list of ${takesEmails ? "user ids or emails" : "user ids"}, got ${describe(value)}${hint}`);
+    return found;
   }
   const firstIndex = new Map<string, number>();
-  const ids: string[] = [];
   value.forEach((item: unknown, index) => {
     const itemAt = [...at, index];
     if (typeof item !== "string") {
-      report(itemAt, `must be a user id (a string), got ${describe(item)}`);
+      report(itemAt, `must be a ${takesEmails ? "user id or an email" : "user id"} (a string), got ${describe(item)}`);
       return;
     }
-    const problem = userIdProblem(item);
+    const isEmail = item.includes("@");
+    if (isEmail && !takesEmails) {
+      report(itemAt, `${quote(item)} is an email, and "${list}:" takes user ids only`);
+      return;
+    }
+    const problem = isEmail ? emailProblem(item) : userIdProblem(item);
     if (problem) {
       report(itemAt, problem);
       return;
     }
-    const earlier = firstIndex.get(item);
+    const key = isEmail ? normalizeEmail(item) : item;
+    const earlier = firstIndex.get(key);
     if (earlier !== undefined) {
-      report(itemAt, `${quote(item)} is listed twice (first at ${name}[${earlier}])`);
+      report(itemAt, `${quote(item)} is listed twice (first at ${list}[${earlier}])`);
       return;
     }
-    firstIndex.set(item, index);
-    ids.push(item);
+    firstIndex.set(key, index);
+    (isEmail ? found.emails : found.userIds).push(item);
+    found.people.push({ value: item, kind: isEmail ? "email" : "userId", list, index, ...locate(itemAt) });
   });
-  return ids;
+  return found;
 }
 
 function unknownKey(key: string, known: readonly string[]): string {

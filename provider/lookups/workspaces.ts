@@ -7,18 +7,10 @@
  * the client (zod, undici) only when first called, so importing the package stays light.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type * as Client from "../api/client";
-import type * as Connection from "../api/connection";
-import type * as SettingsModule from "../api/settings";
 import type { Membership, Workspace } from "../api/types";
+import { withClient, type LookupOptions } from "./session";
 
-/** Where a lookup connects; anything left out is resolved like the resources' settings. */
-export interface LookupOptions {
-  /** API root; default: `openrouter:baseUrl`, then `OPENROUTER_BASE_URL`, then OpenRouter's. */
-  baseUrl?: string;
-  /** Management key; default: `openrouter:managementKey`, then `OPENROUTER_MANAGEMENT_KEY`, then `OPENROUTER_API_KEY`. */
-  managementKey?: string;
-}
+export type { LookupOptions } from "./session";
 
 /**
  * A workspace as the service returns it (every field, camelCase). Named apart from the
@@ -82,44 +74,4 @@ export function getWorkspaceMembersOutput(
   options: LookupOptions = {},
 ): pulumi.Output<GetWorkspaceMembersResult> {
   return pulumi.output(idOrSlug).apply((id) => getWorkspaceMembers(id, options));
-}
-
-async function withClient<T>(
-  options: LookupOptions,
-  use: (connection: { client: Client.OpenRouterClient; concurrency: number }) => Promise<T>,
-): Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see the module comment
-  const { resolveSettings, CONFIG_NAMES } = require("../api/settings") as typeof SettingsModule;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { newClient } = require("../api/connection") as typeof Connection;
-  const config = await readStackConfig(CONFIG_NAMES);
-  const settings = resolveSettings((key) => config.get(key), process.env, options);
-  const client = newClient(settings);
-  try {
-    return await use({ client, concurrency: settings.concurrency });
-  } finally {
-    await client.close();
-  }
-}
-
-/** The `openrouter:` stack config of the running program (empty outside one). */
-async function readStackConfig(names: readonly string[]): Promise<Map<string, string>> {
-  const config = new pulumi.Config("openrouter");
-  const values = new Map<string, string>();
-  for (const name of names) {
-    const value = name === "managementKey" ? await reveal(config.getSecret(name)) : config.get(name);
-    if (value !== undefined) values.set(`openrouter:${name}`, value);
-  }
-  return values;
-}
-
-/** The plain value of a config secret (always known: config is never a preview unknown). */
-function reveal(secret: pulumi.Output<string> | undefined): Promise<string | undefined> {
-  if (secret === undefined) return Promise.resolve(undefined);
-  return new Promise((resolve) => {
-    secret.apply((value) => {
-      resolve(value);
-      return value;
-    });
-  });
 }

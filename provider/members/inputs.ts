@@ -8,12 +8,12 @@
  */
 import type { z } from "zod";
 import { checkKeys, type CheckFailure, type CheckedInputs } from "../core/check";
-import { userIdProblem, workspaceIdProblem } from "../core/ids";
+import { emailProblem, normalizeEmail, userIdProblem, workspaceIdProblem } from "../core/ids";
 import { describe, quote } from "../core/messages";
 import { UNKNOWN, isUnknown } from "../core/unknowns";
 
 /** The inputs a `WorkspaceMembers` resource accepts. */
-export const KNOWN_INPUTS = ["workspaceId", "userIds", "exclusive", "protectedUserIds", "maxRemovals"] as const;
+export const KNOWN_INPUTS = ["workspaceId", "userIds", "emails", "exclusive", "protectedUserIds", "maxRemovals"] as const;
 
 /** Most entries one set may hold; far above any organization, low enough to stay fast. */
 export const MAX_SET_SIZE = 100_000;
@@ -22,8 +22,9 @@ const MAX_FAILURES_PER_PROPERTY = 10;
 
 /**
  * Validates `news` (the program's inputs as the plugin decoded them) and returns the checked
- * inputs: `workspaceId` as given, `userIds` and `protectedUserIds` as keyed maps
- * `{ "<id>": true }` in input order (absent or empty `protectedUserIds` is left out),
+ * inputs: `workspaceId` as given, `userIds`, `emails` and `protectedUserIds` as keyed maps
+ * `{ "<id>": true }` in input order (emails lower-cased; `userIds` empty when only `emails`
+ * names people; absent or empty `emails` and `protectedUserIds` are left out),
  * `exclusive` always an explicit boolean, `maxRemovals` only when set. Keys starting with
  * `__` (the runtime's own, such as `__provider`) pass through untouched. Preview unknowns
  * pass through unchanged and never fail. `olds` is not needed: every rule is about the new
@@ -57,11 +58,22 @@ function checkRecord(news: unknown): CheckedInputs {
   }
 
   const userIds = given.userIds;
-  if (userIds === undefined || userIds === null) {
-    failures.push({ property: "userIds", reason: "userIds is required: a list of user ids (it may be empty)" });
-  } else {
-    const set = checkIdSet("userIds", userIds);
+  const emails = given.emails;
+  const absent = (value: unknown) => value === undefined || value === null;
+  if (!absent(userIds)) {
+    const set = checkSet("userIds", userIds, USER_IDS);
     inputs.userIds = set.value;
+    failures.push(...set.failures);
+  } else if (absent(emails)) {
+    failures.push({ property: "userIds", reason: "userIds is required: a list of user ids (it may be empty), unless emails names the members" });
+  } else {
+    // Refresh always hands userIds back, so a program naming people only by email gets it too.
+    inputs.userIds = Object.create(null);
+  }
+  if (!absent(emails)) {
+    const set = checkSet("emails", emails, EMAILS);
+    // Empty is the same as none, as for protectedUserIds below.
+    if (!isEmptySet(set.value)) inputs.emails = set.value;
     failures.push(...set.failures);
   }
 
@@ -71,7 +83,7 @@ function checkRecord(news: unknown): CheckedInputs {
 
   const protectedUserIds = given.protectedUserIds;
   if (protectedUserIds !== undefined && protectedUserIds !== null) {
-    const set = checkIdSet("protectedUserIds", protectedUserIds);
+    const set = checkSet("protectedUserIds", protectedUserIds, USER_IDS);
     // An empty set is the same as none; leaving it out keeps check and refresh agreeing
     // (a refresh hands back no protectedUserIds when there are none).
     if (!isEmptySet(set.value)) inputs.protectedUserIds = set.value;
@@ -87,14 +99,36 @@ function checkRecord(news: unknown): CheckedInputs {
   return { inputs, failures: capPerProperty(failures) };
 }
 
+/** What a set holds: the rule each entry passes, the key it is compared and stored under, and its words. */
+interface SetKind {
+  rule: "id" | "email";
+  key: (entry: string) => string;
+  /** What the set is a list of, e.g. `user ids`. */
+  listOf: string;
+  /** The key in the map form's description, e.g. `<userId>`. */
+  placeholder: string;
+  /** Said of a repeat. */
+  onceRule: string;
+}
+
+const USER_IDS: SetKind = { rule: "id", key: (id) => id, listOf: "user ids", placeholder: "<userId>", onceRule: "a set lists each user once" };
+/** Directories treat an email's case as noise, so the set does too: keys are lower-cased. */
+const EMAILS: SetKind = {
+  rule: "email",
+  key: normalizeEmail,
+  listOf: "emails",
+  placeholder: "<email>",
+  onceRule: "a set lists each email once, whatever its letter case",
+};
+
 /**
  * Validates one set (array form or keyed-map form) and returns it in map form, or unchanged
  * when a preview unknown is in it (a map cannot carry an unknown key, and the engine calls
  * `check` again with the real values before anything is applied).
  */
-function checkIdSet(property: string, value: unknown): { value: unknown; failures: CheckFailure[] } {
+function checkSet(property: string, value: unknown, kind: SetKind): { value: unknown; failures: CheckFailure[] } {
   if (value === UNKNOWN) return { value, failures: [] };
-  const entries = setEntries(property, value);
+  const entries = setEntries(property, value, kind);
   if ("failure" in entries) return { value, failures: [entries.failure] };
 
   const failures: CheckFailure[] = [];
@@ -112,15 +146,19 @@ function checkIdSet(property: string, value: unknown): { value: unknown; failure
     }
     // The plain test first: sets of 10,000 ids are checked on every preview, and building a
     // zod result per valid id costs more than everything else here together.
-    if (typeof id !== "string" || userIdProblem(id) !== undefined) {
-      failures.push(...issuesToFailures(property, "id", id, `${property}${where(index)}`));
-    } else if (map[id] !== true) {
-      map[id] = true;
-    } else if (!repeated.has(id)) {
-      repeated.add(id);
+    if (typeof id !== "string" || !ACCEPTS[kind.rule](id)) {
+      failures.push(...issuesToFailures(property, kind.rule, id, `${property}${where(index)}`));
+      continue;
+    }
+    const key = kind.key(id);
+    if (map[key] !== true) {
+      map[key] = true;
+    } else if (!repeated.has(key)) {
+      repeated.add(key);
       // Where it first stood is searched for only for the repeats a message will show.
-      const first = repeated.size <= MAX_FAILURES_PER_PROPERTY ? ` (first at ${property}${where(ids.indexOf(id))})` : "";
-      failures.push({ property, reason: `${property}${where(index)} repeats ${quote(id)}${first}; a set lists each user once` });
+      const firstIndex = repeated.size <= MAX_FAILURES_PER_PROPERTY ? ids.findIndex((e) => typeof e === "string" && kind.key(e) === key) : -1;
+      const first = firstIndex >= 0 ? ` (first at ${property}${where(firstIndex)})` : "";
+      failures.push({ property, reason: `${property}${where(index)} repeats ${quote(id)}${first}; ${kind.onceRule}` });
     }
   }
   if (failures.length > 0 || unknown) return { value, failures };
@@ -132,7 +170,7 @@ type SetEntries =
   | { ids: readonly unknown[]; where: (index: number) => string; unknownFlag: boolean }
   | { failure: CheckFailure };
 
-function setEntries(property: string, value: unknown): SetEntries {
+function setEntries(property: string, value: unknown, kind: SetKind): SetEntries {
   const tooMany = (count: number): SetEntries => ({
     failure: { property, reason: `${property} has ${count} entries, more than the ${MAX_SET_SIZE} allowed` },
   });
@@ -151,7 +189,7 @@ function setEntries(property: string, value: unknown): SetEntries {
         return {
           failure: {
             property,
-            reason: `${property}[${quote(key)}] must be true in the map form { "<userId>": true }, got ${describe(flag)}`,
+            reason: `${property}[${quote(key)}] must be true in the map form { "${kind.placeholder}": true }, got ${describe(flag)}`,
           },
         };
       }
@@ -159,13 +197,14 @@ function setEntries(property: string, value: unknown): SetEntries {
     return { ids: keys, where: (index) => `[${quote(keys[index] ?? "")}]`, unknownFlag };
   }
   return {
-    failure: { property, reason: `${property} must be a list of user ids, got ${describe(value)}` },
+    failure: { property, reason: `${property} must be a list of ${kind.listOf}, got ${describe(value)}` },
   };
 }
 
 interface Schemas {
   workspaceId: z.ZodType<string>;
   id: z.ZodType<string>;
+  email: z.ZodType<string>;
   exclusive: z.ZodType<boolean>;
   maxRemovals: z.ZodType<number>;
 }
@@ -179,6 +218,7 @@ interface Schemas {
 const ACCEPTS: Record<keyof Schemas, (value: unknown) => boolean> = {
   workspaceId: (value) => typeof value === "string" && workspaceIdProblem(value) === undefined,
   id: (value) => typeof value === "string" && userIdProblem(value) === undefined,
+  email: (value) => typeof value === "string" && emailProblem(value) === undefined,
   exclusive: (value) => typeof value === "boolean",
   maxRemovals: (value) => typeof value === "number" && Number.isSafeInteger(value) && value >= 0,
 };
@@ -201,6 +241,12 @@ function getSchemas(): Schemas {
       .string({ error: (issue) => `must be a user id string, got ${describe(issue.input)}` })
       .superRefine((value, ctx) => {
         const problem = userIdProblem(value);
+        if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    email: zod
+      .string({ error: (issue) => `must be an email string, got ${describe(issue.input)}` })
+      .superRefine((value, ctx) => {
+        const problem = emailProblem(value);
         if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
       }),
     exclusive: zod.boolean({ error: (issue) => `must be true or false, got ${describe(issue.input)}` }),

@@ -4,20 +4,24 @@
  * Loaded only at call time, inside the plugin (see load-implementation.ts), so it may use
  * zod and undici freely. It is glue: what to add and remove is planned in plan.ts, what is
  * valid is checked in inputs.ts, what may be recorded is kept by ledger.ts, the requests are
- * sent by apply.ts, the state's shape is state.ts; the stack config and the client come
- * from api/connection.ts.
+ * sent by apply.ts, the state's shape is state.ts, people named by email are resolved by
+ * core/people.ts and remembered by names.ts; the stack config and the client come from
+ * api/connection.ts.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "../api/client";
 import { connect, keepStackConfig } from "../api/connection";
 import type { Settings } from "../api/settings";
-import type { Membership, OrganizationMember } from "../api/types";
+import type { Membership } from "../api/types";
 import { resolveWorkspace, stateTarget, type WorkspaceRef } from "../api/workspace-ref";
-import { ChangeFailedError, OpenRouterNotFoundError, PartialFailureError, RemovalLimitError } from "../core/errors";
-import { formatIds, quote } from "../core/messages";
+import { ChangeFailedError, OpenRouterNotFoundError, PartialFailureError, RemovalLimitError, UnknownEmailError } from "../core/errors";
+import { IDS_SHOWN, formatIds, notInOrganization, quote } from "../core/messages";
+import { PeopleDirectory, resolvePeople } from "../core/people";
+import type { IdSet } from "../core/sets";
 import { applyChanges, type ApplyFailure, type ApplyOutcome, type MemberRoutes } from "./apply";
 import { checkInputs } from "./inputs";
 import { MembershipLedger } from "./ledger";
+import { NO_NAMES, namesStillTrue, recordedNames, resolvedNames, type Names } from "./names";
 import { checkRemovalLimit, diffMembers, planCreate, planDelete, planUpdate, removalsOverLimit, type MemberPlan } from "./plan";
 import {
   managedIn,
@@ -59,18 +63,24 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const desired = readDesired(inputs);
   const { settings, client } = connect();
-  const workspace = await resolveWorkspace(client, desired.workspaceId);
-  const routes = workspaceRoutes(client, settings, workspace.id);
+  // One listing of the directory, if any, serves the emails and the outsiders of a refused add.
+  const directory = organizationDirectory(client, settings);
+  // Two reads that must both succeed before anything changes: sent side by side.
+  const [workspace, people] = await Promise.all([
+    resolveWorkspace(client, desired.workspaceId),
+    resolveWanted(directory, "create", desired),
+  ]);
+  const routes = workspaceRoutes(client, settings, workspace.id, directory);
   // Exclusive mode owns the whole workspace, so it starts from everyone who is there now.
   const listing = desired.exclusive ? await routes.list() : undefined;
   const plan = planCreate({
-    wanted: desired.userIds,
+    wanted: people.wanted,
     exclusive: desired.exclusive,
     protectedIds: desired.protectedUserIds,
     currentMembers: listing?.map((m) => m.userId),
   });
   const target = { uuid: workspace.id, slug: workspace.slug };
-  const outs = await applyPlan(routes, settings, "create", target, desired, plan, listing ?? []);
+  const outs = await applyPlan(routes, settings, "create", target, desired, plan, listing ?? [], people.names);
   return { id: workspace.id, outs };
 }
 
@@ -78,22 +88,62 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const desired = readDesired(news);
   const { settings, client } = connect();
   const target = stateTarget(id, olds);
-  const routes = workspaceRoutes(client, settings, target.uuid);
+  const directory = organizationDirectory(client, settings);
+  const routes = workspaceRoutes(client, settings, target.uuid, directory);
   const recorded = recordedMembers(olds);
   // Additive mode works from the state alone (no list call), unless users whose last change
   // is unconfirmed must be settled first; exclusive mode must see everyone. One listing
-  // serves both.
-  const listing = desired.exclusive || recorded.unconfirmed.length > 0 ? await routes.list() : undefined;
+  // serves both, sent beside the directory's when emails need resolving.
+  const [listing, people] = await Promise.all([
+    desired.exclusive || recorded.unconfirmed.length > 0 ? routes.list() : undefined,
+    resolveWanted(directory, "update", desired),
+  ]);
+  // A user named by an email the program dropped is in the old userIds like any other, so
+  // the plan removes the user that email named, whatever the directory says of them now.
   const oldManaged = recorded.unconfirmed.length === 0 ? recorded.userIds : [...recorded.userIds, ...recorded.unconfirmed];
   const plan = planUpdate({
     oldManaged,
-    wanted: desired.userIds,
+    wanted: people.wanted,
     exclusive: desired.exclusive,
     protectedIds: desired.protectedUserIds,
     currentMembers: listing?.map((m) => m.userId),
   });
-  const known = listing === undefined ? recorded.memberships : managedIn(listing, desired, oldManaged);
-  return { outs: await applyPlan(routes, settings, "update", target, desired, plan, known) };
+  const known = listing === undefined ? recorded.memberships : managedIn(listing, desired, people.wanted, oldManaged);
+  return { outs: await applyPlan(routes, settings, "update", target, desired, plan, known, people.names) };
+}
+
+/**
+ * The users the inputs name, by id and by email. Emails cost one listing of the
+ * organization's directory, made only when there are some; an email that names no member
+ * fails here, before any change, naming it and the nearest email the directory has.
+ */
+async function resolveWanted(
+  directory: () => Promise<PeopleDirectory>,
+  operation: Operation,
+  desired: Desired,
+): Promise<{ wanted: IdSet; names: Names }> {
+  if (desired.emails.ids.length === 0) return { wanted: desired.userIds, names: NO_NAMES };
+  const resolved = resolvePeople({ userIds: desired.userIds, emails: desired.emails.ids }, await directory());
+  if (resolved.unknown.length > 0) {
+    const shown = resolved.unknown.slice(0, IDS_SHOWN).map((unknown) => notInOrganization(unknown.email, unknown.closest));
+    const more = resolved.unknown.length > IDS_SHOWN ? `; and ${resolved.unknown.length - IDS_SHOWN} more emails like these` : "";
+    throw new UnknownEmailError(
+      `${describeOperation(operation, desired.workspaceId)}: emails ${shown.join("; ")}${more}. Nothing was changed.`,
+      resolved.unknown,
+    );
+  }
+  return { wanted: resolved.userIds, names: resolvedNames(desired.userIds, resolved) };
+}
+
+/**
+ * The organization's directory, listed on first use (every page, `settings.concurrency`
+ * pages at a time) and kept for the rest of the operation, so that the emails and the
+ * outsiders of a refused add cost one listing between them.
+ */
+function organizationDirectory(client: OpenRouterClient, settings: Settings): () => Promise<PeopleDirectory> {
+  let listing: Promise<PeopleDirectory> | undefined;
+  return () =>
+    (listing ??= client.listOrganizationMembers({ concurrency: settings.concurrency }).then((members) => new PeopleDirectory(members)));
 }
 
 /**
@@ -110,6 +160,7 @@ async function applyPlan(
   desired: Desired,
   plan: MemberPlan,
   known: Membership[],
+  names: Names,
 ): Promise<MembersState> {
   guardRemovals(operation, desired, plan.remove);
   // Every known member is kept, to be removed, or spared (protected and no longer wanted:
@@ -117,7 +168,7 @@ async function applyPlan(
   const spared = new Set(plan.spared);
   const ledger = new MembershipLedger(known.filter((m) => !spared.has(m.userId)));
   const outcome = await applyChanges(routes, plan, ledger, settings);
-  const outs = toState(desired, target, ledger);
+  const outs = toState(desired, target, ledger, names);
   if (outcome.failures.length === 0 && outcome.outsiders.length === 0) return outs;
 
   const counts = `Added ${outcome.added} of ${plan.add.length} and removed ${outcome.removed} of ${plan.remove.length} users`;
@@ -132,6 +183,11 @@ async function applyPlan(
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const { settings, client } = connect();
   const target = stateTarget(id, props);
+  const oldNames = recordedNames(props);
+  // Emails are checked against the directory (one listing, beside the members'), so that an
+  // email that no longer names the user it named shows as drift.
+  const directory = oldNames.emailUserIds.size > 0 ? organizationDirectory(client, settings)() : undefined;
+  directory?.catch(() => undefined); // awaited below unless the members listing fails first
   let members: Membership[];
   try {
     members = await workspaceRoutes(client, settings, target.uuid).list();
@@ -140,6 +196,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
     if (error instanceof OpenRouterNotFoundError) return { id: "" };
     throw error;
   }
+  const names = directory === undefined ? oldNames : namesStillTrue(oldNames, await directory);
   const desired = readDesired(props);
   const protectedIds = new Set(desired.protectedUserIds);
   const unconfirmed = new Set(recordedMembers(props).unconfirmed);
@@ -149,7 +206,7 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   const present = members.filter(
     (m) => desired.userIds.has(m.userId) || unconfirmed.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)),
   );
-  const outs = toState(desired, target, new MembershipLedger(present));
+  const outs = toState(desired, target, new MembershipLedger(present), names);
   return { id: target.uuid, props: outs, inputs: toCheckedInputs(outs) };
 }
 
@@ -201,23 +258,17 @@ function workspaceRoutes(
   client: OpenRouterClient,
   settings: Settings,
   workspaceUuid: string,
-  directory: () => Promise<OrganizationMember[]> = organizationDirectory(client, settings),
+  directory: () => Promise<PeopleDirectory> = organizationDirectory(client, settings),
 ): MemberRoutes<Membership> {
   return {
     add: async (userIds) => (await client.addMembers(workspaceUuid, userIds)).memberships,
     remove: async (userIds) => (await client.removeMembers(workspaceUuid, userIds)).removedCount,
     list: () => client.listMembers(workspaceUuid, { concurrency: settings.concurrency }),
     outsiders: async (userIds) => {
-      const members = new Set((await directory()).map((member) => member.userId));
-      return userIds.filter((userId) => !members.has(userId));
+      const people = await directory();
+      return userIds.filter((userId) => !people.has(userId));
     },
   };
-}
-
-/** The organization's members, listed on first use and then kept for the rest of the operation. */
-function organizationDirectory(client: OpenRouterClient, settings: Settings): () => Promise<OrganizationMember[]> {
-  let listing: Promise<OrganizationMember[]> | undefined;
-  return () => (listing ??= client.listOrganizationMembers({ concurrency: settings.concurrency }));
 }
 
 type Operation = "create" | "update" | "delete";

@@ -9,6 +9,7 @@ import { workspaceMove } from "../api/workspace-ref";
 import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
 import { formatIds } from "../core/messages";
 import { isUnknown } from "../core/unknowns";
+import { namedById, recordedNames } from "./names";
 
 /**
  * What one create, update or delete will do to the workspace. Every list is sorted. Wanted
@@ -135,7 +136,7 @@ export function checkRemovalLimit(remove: readonly string[], maxRemovals: number
  * inputs are its managed users; after a refresh, those still there); in exclusive mode `up`
  * also removes members it finds by listing, and guards those itself. Undefined within the
  * limit, without one, on another workspace (`up` guards the delete that a move starts with),
- * or while an input is a preview unknown.
+ * when emails name people, or while an input is a preview unknown.
  *
  * Not in `diff`: the Pulumi CLI calls `diff` during `pulumi refresh` too, comparing the
  * refreshed outputs with the old inputs, and a throw there would break refresh.
@@ -143,6 +144,9 @@ export function checkRemovalLimit(remove: readonly string[], maxRemovals: number
 export function removalsOverLimit(olds: Record<string, unknown>, news: Record<string, unknown>): { remove: string[]; maxRemovals: number } | undefined {
   const maxRemovals = limitOf(news.maxRemovals);
   if (maxRemovals === undefined || olds.workspaceId !== news.workspaceId) return undefined;
+  // Whom emails name is known only from the directory, which check never reads: a user moved
+  // from userIds to emails is no removal, so with emails on either side `up` alone guards.
+  if (readIds(olds.emails).ids.length > 0 || readIds(news.emails).ids.length > 0) return undefined;
   const wanted = readIds(news.userIds);
   const guarded = readIds(news.protectedUserIds);
   if (wanted.unknown || guarded.unknown) return undefined;
@@ -173,6 +177,10 @@ export interface MembersDiff {
  * `workspaceUuid`, or from `workspaceSlug` when the outputs carry it) is an update, as is a
  * change of UUID letter case.
  *
+ * People compare under the names the program gave them: the old state's users named by id
+ * against the new `userIds`, its emails whose user is a member against the new `emails`
+ * (see names.ts), so a user named by email is never a change of `userIds`.
+ *
  * Users recorded as unconfirmed (a change whose fate is unknown) make a change whatever the
  * inputs: the next `up` must run to settle them.
  *
@@ -184,13 +192,15 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   const move = workspaceMove(olds, newWorkspace);
   if (move !== undefined) return move;
   const userIds = readIds(news.userIds);
+  const emails = readIds(news.emails);
   const protectedIds = readIds(news.protectedUserIds);
-  if (userIds.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
+  if (userIds.unknown || emails.unknown || protectedIds.unknown || isUnknown(news.exclusive) || isUnknown(news.maxRemovals)) {
     return { changes: undefined, replaces: [] };
   }
   const changed =
     olds.workspaceId !== newWorkspace ||
-    !sameSet(readIds(olds.userIds), userIds) ||
+    !sameSet(namedById(readIds(olds.userIds), recordedNames(olds)), userIds) ||
+    !sameSet(readIds(olds.emails), emails) ||
     (olds.exclusive === true) !== (news.exclusive === true) ||
     !sameSet(readIds(olds.protectedUserIds), protectedIds) ||
     limitOf(olds.maxRemovals) !== limitOf(news.maxRemovals) ||

@@ -12,8 +12,18 @@ const load = importedLoader;
 export interface WorkspaceMembersArgs {
   /** The workspace's UUID or slug. Changing it to another workspace replaces the resource. */
   workspaceId: pulumi.Input<string>;
-  /** The users this resource manages: a set (order never matters); may be empty. */
-  userIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The users this resource manages, by user id: a set (order never matters); may be empty.
+   * Required unless `emails` names the members.
+   */
+  userIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * More users to manage, named by the email they have in the organization: a set, compared
+   * lower-cased. Create and update resolve them with one listing of the organization's
+   * directory; an email no member has fails before any change. A user named here and in
+   * `userIds` is managed once.
+   */
+  emails?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * `false` (default): manage only the listed users and never touch anyone else.
    * `true`: the workspace holds exactly the listed users (plus `protectedUserIds`); anyone
@@ -75,8 +85,12 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
   declare readonly workspaceUuid: pulumi.Output<string>;
   /** The workspace's slug, resolved at create: lets a diff tell a slug from its own UUID. */
   declare readonly workspaceSlug: pulumi.Output<string>;
-  /** Sorted ids of the users this resource manages that are members. */
+  /** Sorted ids of the users this resource manages that are members, named by id or by email. */
   declare readonly userIds: pulumi.Output<string[]>;
+  /** Sorted, lower-cased: the managed emails whose user is a member. */
+  declare readonly emails: pulumi.Output<string[]>;
+  /** Each managed email → the user id it named when last resolved. */
+  declare readonly emailUserIds: pulumi.Output<Record<string, string>>;
   /** Memberships of those users, sorted by `userId`, exactly as the service returned them. */
   declare readonly memberships: pulumi.Output<Membership[]>;
   /**
@@ -95,6 +109,7 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
     const props = {
       workspaceId: args.workspaceId,
       userIds: args.userIds,
+      emails: args.emails,
       exclusive: args.exclusive ?? false,
       protectedUserIds: args.protectedUserIds,
       maxRemovals: args.maxRemovals,
@@ -102,19 +117,33 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
       workspaceSlug: undefined,
       memberships: undefined,
       unconfirmedUserIds: undefined,
+      emailUserIds: undefined,
     };
     super(sharedProvider, name, props, opts, "openrouter", "WorkspaceMembers");
     // During a preview the engine answers with the checked inputs in place of outputs (the
     // plugin cannot preview a create or update), and `check` turns the sets into maps
     // `{ "<id>": true }`. The program sees the declared sorted lists all the same.
-    const self = this as { -readonly [K in "userIds" | "protectedUserIds"]: WorkspaceMembers[K] };
-    self.userIds = this.userIds.apply(asIdList);
+    // The checked `userIds` holds only the users named by id: who the emails name is known
+    // once they are resolved (`emailUserIds`, absent from a preview's answer, so unknown), so
+    // with emails a preview's `userIds` is unknown rather than short of those users.
+    const self = this as { -readonly [K in "userIds" | "emails" | "protectedUserIds"]: WorkspaceMembers[K] };
+    const namesEmails = pulumi.output(args.emails ?? []).apply((emails) => emails.length > 0);
+    self.userIds = pulumi.all([this.userIds, namesEmails]).apply(([userIds, byEmail]) =>
+      isCheckedMap(userIds) && byEmail
+        ? this.emailUserIds.apply((emailUserIds) => [...new Set([...asIdList(userIds), ...Object.values(emailUserIds ?? {})])].sort())
+        : pulumi.output(asIdList(userIds)),
+    );
+    self.emails = this.emails.apply(asIdList);
     self.protectedUserIds = this.protectedUserIds.apply(asIdList);
   }
 }
 
+/** Whether the engine sent a set in the checked map form `{ "<id>": true }` rather than as the outputs' list. */
+function isCheckedMap(set: unknown): boolean {
+  return set !== null && typeof set === "object" && !Array.isArray(set);
+}
+
 /** A set as the sorted list the outputs declare, whether the engine sent the list or the checked map. */
 function asIdList(ids: string[]): string[] {
-  const value: unknown = ids;
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? Object.keys(value).sort() : ids;
+  return isCheckedMap(ids) ? Object.keys(ids).sort() : ids;
 }

@@ -7,14 +7,15 @@ import type { Membership } from "../api/types";
 import type { WorkspaceRef } from "../api/workspace-ref";
 import { readIds, toIdMap, toIdSet, type IdSet } from "../core/sets";
 import type { MembershipLedger } from "./ledger";
+import { namedById, namesState, recordedNames, type Names, type NamesState } from "./names";
 
 /** The outputs of a `WorkspaceMembers` resource, as stored in state. */
-export interface MembersState {
+export interface MembersState extends NamesState {
   workspaceId: string;
   workspaceUuid: string;
   /** The workspace's slug, resolved at create: lets diff tell a slug from its own UUID without a call. */
   workspaceSlug?: string;
-  /** Managed users the service confirmed as members (an add's answer or a listing). */
+  /** Managed users the service confirmed as members (an add's answer or a listing), named by id or by email. */
   userIds: string[];
   /** Their memberships, exactly as the service returned them. */
   memberships: Membership[];
@@ -33,6 +34,8 @@ export interface Desired {
   workspaceId: string;
   /** Read, not copied: planning tests membership and never needs the 10,000 ids sorted. */
   userIds: IdSet;
+  /** Lower-cased (check made them so); resolved to users with the organization's directory. */
+  emails: IdSet;
   exclusive: boolean;
   protectedUserIds: string[];
   maxRemovals?: number;
@@ -45,6 +48,7 @@ export function readDesired(inputs: Record<string, unknown>): Desired {
   return {
     workspaceId: String(inputs.workspaceId),
     userIds: readIds(inputs.userIds),
+    emails: readIds(inputs.emails),
     exclusive: inputs.exclusive === true,
     protectedUserIds: toIdSet(inputs.protectedUserIds),
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
@@ -87,17 +91,18 @@ export function recordedMembers(state: Record<string, unknown>): RecordedMembers
 
 /**
  * The memberships of a listing this resource manages (or adopts) from here on: in exclusive
- * mode everyone, since the plan removes whoever is not wanted; in additive mode the wanted
- * users and those managed before, so a listed member the resource never managed stays out.
+ * mode everyone, since the plan removes whoever is not wanted; in additive mode the `wanted`
+ * users (named by id or by email) and those managed before, so a listed member the resource
+ * never managed stays out.
  */
-export function managedIn(listing: Membership[], desired: Desired, oldManaged: readonly string[]): Membership[] {
+export function managedIn(listing: Membership[], desired: Desired, wanted: IdSet, oldManaged: readonly string[]): Membership[] {
   if (desired.exclusive) return listing;
   const managedBefore = new Set(oldManaged);
-  return listing.filter((m) => desired.userIds.has(m.userId) || managedBefore.has(m.userId));
+  return listing.filter((m) => wanted.has(m.userId) || managedBefore.has(m.userId));
 }
 
-/** The outputs: the inputs echoed, and the ledger's record of members. */
-export function toState(desired: Desired, target: WorkspaceRef, ledger: MembershipLedger<Membership>): MembersState {
+/** The outputs: the inputs echoed, the ledger's record of members, and the names of those still managed. */
+export function toState(desired: Desired, target: WorkspaceRef, ledger: MembershipLedger<Membership>, names: Names): MembersState {
   const { userIds, memberships, unconfirmedUserIds } = ledger.snapshot();
   return {
     workspaceId: desired.workspaceId,
@@ -106,17 +111,23 @@ export function toState(desired: Desired, target: WorkspaceRef, ledger: Membersh
     userIds,
     memberships,
     unconfirmedUserIds,
+    ...namesState(names, userIds, unconfirmedUserIds),
     exclusive: desired.exclusive,
     protectedUserIds: desired.protectedUserIds,
     ...(desired.maxRemovals === undefined ? {} : { maxRemovals: desired.maxRemovals }),
   };
 }
 
-/** The inputs a refresh hands back: the checked-input form, so drift shows in the next preview. */
+/**
+ * The inputs a refresh hands back: the checked-input form, so drift shows in the next
+ * preview, each member under the name the program gave them (a user named only by email
+ * is under `emails`, not `userIds`).
+ */
 export function toCheckedInputs(state: MembersState): Record<string, unknown> {
   return {
     workspaceId: state.workspaceId,
-    userIds: toIdMap(state.userIds),
+    userIds: toIdMap(namedById(readIds(state.userIds), recordedNames(state)).ids),
+    ...(state.emails.length === 0 ? {} : { emails: toIdMap(state.emails) }),
     exclusive: state.exclusive,
     ...(state.protectedUserIds.length === 0 ? {} : { protectedUserIds: toIdMap(state.protectedUserIds) }),
     ...(state.maxRemovals === undefined ? {} : { maxRemovals: state.maxRemovals }),

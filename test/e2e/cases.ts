@@ -37,14 +37,14 @@ function assertMembers(emulator: Emulator, workspace: string, expected: string[]
 
 /**
  * The plan for one resource must have this operation and these user lines in its `userIds`
- * map: for a create, every user (bare ids: the CLI signs only the resource's line); for an
- * update, exactly the signed lines (`+ user_frank`, `- user_carol`; the unchanged users are
- * printed too, unsigned, as context).
+ * map (or its `emails` map): for a create, every user (bare ids: the CLI signs only the
+ * resource's line); for an update, exactly the signed lines (`+ user_frank`, `- user_carol`;
+ * the unchanged users are printed too, unsigned, as context).
  */
-function assertUserPlan(result: CliResult, name: string, op: "create" | "update", users: string[]): void {
+function assertUserPlan(result: CliResult, name: string, op: "create" | "update", users: string[], property = "userIds"): void {
   const plan = planOf(result.output, name);
   assert.equal(plan?.op, op, `the plan for ${name} in:\n${result.output}`);
-  const entries = userEntries(plan.lines);
+  const entries = userEntries(plan.lines, property);
   const shown = op === "create" ? entries : entries.filter((entry) => /^[-+~] /.test(entry));
   assert.deepEqual(shown, [...users].sort(byUser), `users in the plan for ${name} in:\n${result.output}`);
 }
@@ -203,7 +203,7 @@ export const CASES: E2eCase[] = [
     },
   },
   {
-    title: "gitops: the members file drives several workspaces; a bad entry fails the preview naming file, line and entry",
+    title: "gitops: the members file drives several workspaces, people named by email; a bad entry or a typo'd email fails the preview naming file, line and entry",
     example: "gitops",
     async run(stack) {
       await stack.up();
@@ -214,9 +214,33 @@ export const CASES: E2eCase[] = [
       assertNoChanges(await stack.preview());
       takeRequests(stack.emulator);
 
-      stack.edit("members.yaml", (text) => text.replace("      - user_frank\n", "      - user_frank\n      - user_alice\n"));
+      // An email added: the preview names it as the resource keys it, lower-cased; the only
+      // request is the program's one listing of the organization, which checks every person.
+      stack.edit("members.yaml", (text) => text.replace("      - carol.lindqvist@example.com\n", "      - carol.lindqvist@example.com\n      - Dave.Moreau@example.com\n"));
+      assertUserPlan(await stack.preview(), RESEARCH, "update", ["+ dave.moreau@example.com"], "emails");
+      assert.deepEqual(takeRequests(stack.emulator), ["GET /organization/members"]);
+      await stack.up();
+      assertMembers(stack.emulator, RESEARCH, ["user_carol", "user_dave", "user_heidi"]);
+      takeRequests(stack.emulator);
+
+      // A typo'd email: the preview fails naming the file, its line, the entry and the nearest known email.
+      let typoLine = 0;
+      stack.edit("members.yaml", (text) => {
+        const edited = text.replace("      - frank.silva@example.com\n", "      - frank.silvq@example.com\n");
+        typoLine = edited.split("\n").indexOf("      - frank.silvq@example.com") + 1;
+        return edited;
+      });
+      const typo = await stack.preview({ fails: true });
+      assert.match(
+        typo.output,
+        new RegExp(`^error: members\\.yaml:${typoLine}: workspaces\\.demo-platform\\.users\\[1\\]: "frank\\.silvq@example\\.com" is no member of the organization \\(did you mean "frank\\.silva@example\\.com"\\?\\)$`, "m"),
+      );
+      assert.doesNotMatch(typo.output, /^\s+at /m, "the problem is shown without a stack trace");
+      assert.deepEqual(takeRequests(stack.emulator), ["GET /organization/members"]);
+
+      stack.edit("members.yaml", (text) => text.replace("      - frank.silvq@example.com\n", "      - frank.silva@example.com\n      - Alice.Nakamura@example.com\n"));
       const failed = await stack.preview({ fails: true });
-      assert.match(failed.output, /^error: members\.yaml:\d+: workspaces\.demo-platform\.users\[2\]: "user_alice" is listed twice \(first at users\[0\]\)$/m);
+      assert.match(failed.output, /^error: members\.yaml:\d+: workspaces\.demo-platform\.users\[2\]: "Alice\.Nakamura@example\.com" is listed twice \(first at users\[0\]\)$/m);
       assert.doesNotMatch(failed.output, /^\s+at /m, "the problem is shown without a stack trace");
       assert.deepEqual(takeRequests(stack.emulator), []);
     },

@@ -1,10 +1,10 @@
 /**
- * Chaos convergence (issue #5; protected users from issue #8): random histories of desired
- * member sets, applied as the engine applies them while the emulator injects faults at a
- * seeded rate of 20-40% (429 with Retry-After, 500/502/503/504, dropped connections, stalls
- * past the timeout, latency), must keep the state truthful after every step, never remove
- * an unmanaged member in additive mode nor a protected one ever, and converge once the
- * faults stop. The properties are in test/support/chaos.ts.
+ * Chaos convergence (issue #5; protected users from issue #8; people named by email from
+ * issue 15): random histories of desired member sets, applied as the engine applies them
+ * while the emulator injects faults at a seeded rate of 20-40% (429 with Retry-After,
+ * 500/502/503/504, dropped connections, stalls past the timeout, latency), must keep the
+ * state truthful after every step, never remove an unmanaged member in additive mode nor a
+ * protected one ever, and converge once the faults stop. The properties are in test/support/chaos.ts.
  *
  * The histories of a seed are always the same list. On failure the message names the seed
  * and the history's index; replay it alone with
@@ -51,6 +51,9 @@ describe("chaos convergence (issue #5)", () => {
       expect(figures.timeouts).toBeGreaterThan(0);
       // Some steps ended with unconfirmed users, so the strict rule on them (issue #13) ran.
       expect(figures.unconfirmedStates).toBeGreaterThan(0);
+      // People were named by email in many steps, resolved through the directory under faults too (issue 15).
+      expect(figures.emailSteps).toBeGreaterThan(figures.steps / 3);
+      expect(figures.directoryRequests).toBeGreaterThan(figures.emailSteps);
     }
     // One line of figures for the README's "Reliability" section.
     process.stdout.write(`chaos figures: ${JSON.stringify({ seed: SEED, ...figures })}\n`);

@@ -48,6 +48,32 @@ function inputsOfType(registrations: Registration[], type: string): Record<strin
   return found;
 }
 
+/** The gitops example's WorkspaceMembers, as its members file declares them. */
+const GITOPS_MEMBERS = {
+  "demo-platform": {
+    workspaceId: "demo-platform",
+    userIds: [],
+    emails: ["alice.nakamura@example.com", "frank.silva@example.com", "grace.kowalski@example.com"],
+    exclusive: false,
+    maxRemovals: 3,
+  },
+  "demo-research": {
+    workspaceId: "demo-research",
+    userIds: ["user_heidi"],
+    emails: ["carol.lindqvist@example.com"],
+    exclusive: false,
+    maxRemovals: 3,
+  },
+  // The id the mocks gave the Workspace: the members take its output, so they depend on it.
+  "demo-evals": {
+    workspaceId: "demo-evals-id",
+    userIds: [],
+    emails: ["dave.moreau@example.com", "grace.kowalski@example.com"],
+    exclusive: false,
+    maxRemovals: 3,
+  },
+};
+
 const workspaceInputs = (registrations: Registration[]) => inputsOfType(registrations, WORKSPACE_TYPE);
 const budgetsInputs = (registrations: Registration[]) => inputsOfType(registrations, BUDGETS_TYPE);
 
@@ -60,6 +86,22 @@ const GITOPS_WORKSPACE = {
 };
 
 describe("what each example registers", () => {
+  // The demo organization, for the gitops programs' check of the people they name.
+  let organization: Emulator;
+  beforeAll(async () => {
+    organization = await startEmulator({ seed: "demo" });
+    seedDemoOrganization(organization);
+  });
+  afterAll(async () => {
+    await organization?.close();
+  });
+  /** Stack config that points the programs' lookups at the demo organization. */
+  const reachable = (config: Record<string, unknown> = {}) => ({
+    "openrouter:baseUrl": organization.url,
+    "openrouter:managementKey": organization.managementKey,
+    ...config,
+  });
+
   it("quickstart: one additive resource on the demo workspace, or the configured one", async () => {
     const registrations = await captureRegistrations(() => void quickstart(), { project: "openrouter-quickstart" });
     expect(membersInputs(registrations)).toEqual({
@@ -75,42 +117,44 @@ describe("what each example registers", () => {
     });
   });
 
-  it("gitops: members per entry of members.yaml, named by its key; the entry with a workspace: block creates it and points at its id", async () => {
-    const registrations = await captureRegistrations(() => void gitops(GITOPS_MEMBERS_FILE), { project: "openrouter-gitops" });
-    expect(workspaceInputs(registrations)).toEqual({ "demo-evals": GITOPS_WORKSPACE });
-    expect(membersInputs(registrations)).toEqual({
-      "demo-platform": {
-        workspaceId: "demo-platform",
-        userIds: ["user_alice", "user_frank", "user_grace"],
-        exclusive: false,
-        maxRemovals: 3,
-      },
-      "demo-research": { workspaceId: "demo-research", userIds: ["user_carol", "user_heidi"], exclusive: false, maxRemovals: 3 },
-      // The id the mocks gave the Workspace: the members take its output, so they depend on it.
-      "demo-evals": { workspaceId: "demo-evals-id", userIds: ["user_dave", "user_grace"], exclusive: false, maxRemovals: 3 },
+  it("gitops: members per entry of members.yaml, by email and by id, named by its key; the entry with a workspace: block creates it and points at its id", async () => {
+    organization.log.clear();
+    const registrations = await captureRegistrations(() => gitops(GITOPS_MEMBERS_FILE).then(() => undefined), {
+      project: "openrouter-gitops",
+      config: reachable(),
     });
+    expect(workspaceInputs(registrations)).toEqual({ "demo-evals": GITOPS_WORKSPACE });
+    expect(membersInputs(registrations)).toEqual(GITOPS_MEMBERS);
+    // Every person checked against the organization with one listing of it.
+    expect(organization.log.entries.map((entry) => entry.route)).toEqual(["GET /organization/members"]);
     expect(budgetsInputs(registrations)).toEqual({
       "demo-platform": { workspaceId: "demo-platform", monthly: 2000, weekly: 600, daily: 350 },
       "demo-evals": { workspaceId: "demo-evals-id", monthly: 500, daily: 25 },
     });
   });
 
-  it("gitops: an invalid members file fails the program before anything is registered", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gitops-example-"));
-    const file = join(dir, "members.yaml");
-    writeFileSync(file, "workspaces:\n  demo-platform:\n    users: [user_alice, user_alice]\n  demo-research:\n    users: [user_carol]\n");
+  /** Runs the gitops program on `text` as its members file: the error it failed with, and what it registered. */
+  async function gitopsOn(text: string, config: Record<string, unknown> = reachable()): Promise<{ file: string; thrown: unknown; registrations: Registration[] }> {
+    const file = join(mkdtempSync(join(tmpdir(), "gitops-example-")), "members.yaml");
+    writeFileSync(file, text);
     let thrown: unknown;
     const registrations = await captureRegistrations(
-      () => {
-        try {
-          gitops(file);
-        } catch (error) {
-          thrown = error;
-        }
-      },
-      { project: "openrouter-gitops" },
+      () =>
+        gitops(file).then(
+          () => undefined,
+          (error: unknown) => {
+            thrown = error;
+          },
+        ),
+      { project: "openrouter-gitops", config },
     );
+    return { file, thrown, registrations };
+  }
 
+  it("gitops: an invalid members file fails the program before anything is registered", async () => {
+    const { file, thrown, registrations } = await gitopsOn(
+      "workspaces:\n  demo-platform:\n    users: [user_alice, user_alice]\n  demo-research:\n    users: [user_carol]\n",
+    );
     expect(thrown).toBeInstanceOf(MembersFileError);
     // Under the CLI a RunError is printed as its message alone, without a stack trace (issue 12).
     expect(RunError.isInstance(thrown)).toBe(true);
@@ -118,6 +162,46 @@ describe("what each example registers", () => {
       `${file}:3: workspaces.demo-platform.users[1]: "user_alice" is listed twice (first at users[0])`,
     );
     expect(registrations).toEqual([]);
+  });
+
+  it("gitops: a typo'd email fails the preview, naming the file, the line, the entry and the nearest known email", async () => {
+    const { file, thrown, registrations } = await gitopsOn(
+      [
+        "workspaces:",
+        "  demo-platform:",
+        "    users:",
+        "      - alice.nakamura@example.com",
+        "      - grace.kowalsky@example.com",
+        "  demo-research:",
+        "    protected: [user_carl]",
+        "    users: [user_carol]",
+        "",
+      ].join("\n"),
+    );
+    expect(thrown).toBeInstanceOf(MembersFileError);
+    expect((thrown as Error).message.split("\n")).toEqual([
+      `${file}:5: workspaces.demo-platform.users[1]: "grace.kowalsky@example.com" is no member of the organization (did you mean "grace.kowalski@example.com"?)`,
+      `${file}:7: workspaces.demo-research.protected[0]: "user_carl" is no member of the organization (did you mean "user_carol"?)`,
+    ]);
+    expect(registrations).toEqual([]);
+  });
+
+  it("gitops: OPENROUTER_VALIDATE_MEMBERS=false previews offline, with no listing and no key", async () => {
+    process.env.OPENROUTER_VALIDATE_MEMBERS = "false";
+    try {
+      organization.log.clear();
+      const { thrown, registrations } = await gitopsOn(
+        "workspaces:\n  demo-platform:\n    users: [nobody@example.com]\n",
+        {},
+      );
+      expect(thrown).toBeUndefined();
+      expect(membersInputs(registrations)).toEqual({
+        "demo-platform": { workspaceId: "demo-platform", userIds: [], emails: ["nobody@example.com"], exclusive: false },
+      });
+      expect(organization.log.entries).toEqual([]);
+    } finally {
+      delete process.env.OPENROUTER_VALIDATE_MEMBERS;
+    }
   });
 
   it("exclusive: one authoritative resource with protected users and a removal limit", async () => {
@@ -133,25 +217,29 @@ describe("what each example registers", () => {
     });
   });
 
-  /** Runs the root stack's program, which declares its resources when loaded (as under `pulumi up`). */
+  /**
+   * Runs the root stack's program, which declares its resources when loaded (as under `pulumi
+   * up`), once the people it names are checked: the program's `members` export settles then.
+   */
   const runRootProgram = (config: Record<string, unknown>) =>
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded afresh for each run
-    captureRegistrations(() => void jest.isolateModules(() => require("../../scripts/root-program")), {
-      project: "openrouter-members",
-      config,
-    });
+    captureRegistrations(
+      () => {
+        let members: Promise<unknown> = Promise.resolve();
+        jest.isolateModules(() => {
+          // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded afresh for each run
+          members = (require("../../scripts/root-program") as { members: Promise<unknown> }).members;
+        });
+        return members.then(() => undefined);
+      },
+      { project: "openrouter-members", config: reachable(config) },
+    );
 
   it("root stack: the members file named in stack config", async () => {
     const registrations = await runRootProgram({ "openrouter-members:membersFile": GITOPS_MEMBERS_FILE });
     expect(Object.keys(membersInputs(registrations)).sort()).toEqual(["demo-evals", "demo-platform", "demo-research"]);
     expect(workspaceInputs(registrations)).toEqual({ "demo-evals": GITOPS_WORKSPACE });
     expect(membersInputs(registrations)["demo-evals"]?.workspaceId).toBe("demo-evals-id");
-    expect(membersInputs(registrations)["demo-research"]).toEqual({
-      workspaceId: "demo-research",
-      userIds: ["user_carol", "user_heidi"],
-      exclusive: false,
-      maxRemovals: 3,
-    });
+    expect(membersInputs(registrations)["demo-research"]).toEqual(GITOPS_MEMBERS["demo-research"]);
   });
 
   it("root stack: the workspaces declared inline in stack config", async () => {
@@ -207,7 +295,10 @@ describe("each example through the plugin against the emulator's demo organizati
 
   it("gitops: preview with the new workspace's id unknown; up creates it, fills it and the existing two, and sets the budgets in an order the service accepts; destroy takes the members and budgets out, then deletes it", async () => {
     const engine = new Engine(plugin);
-    const registrations = await captureRegistrations(() => void gitops(GITOPS_MEMBERS_FILE), { project: "openrouter-gitops" });
+    const registrations = await captureRegistrations(() => gitops(GITOPS_MEMBERS_FILE).then(() => undefined), {
+      project: "openrouter-gitops",
+      config: { "openrouter:baseUrl": emulator.url, "openrouter:managementKey": emulator.managementKey },
+    });
     const evals = registrationNamed(registrations.filter((r) => r.type === WORKSPACE_TYPE), "demo-evals");
     // What the engine sends before the workspace exists (a preview), and once it does (the
     // program's `ws.id` resolved to the UUID the plugin's create returned).
@@ -246,6 +337,21 @@ describe("each example through the plugin against the emulator's demo organizati
     expect(emulator.memberIds("demo-platform")).toEqual(["user_alice", "user_bob", "user_erin", "user_frank", "user_grace"]);
     expect(emulator.memberIds("demo-research")).toEqual(["user_carol", "user_heidi"]);
     expect(emulator.memberIds(uuid)).toEqual(["user_dave", "user_grace"]);
+    // People named by email are recorded under their ids, and under the emails the file used.
+    expect(engine.state("demo-research").outputs).toMatchObject({
+      userIds: ["user_carol", "user_heidi"],
+      emails: ["carol.lindqvist@example.com"],
+      emailUserIds: { "carol.lindqvist@example.com": "user_carol" },
+    });
+    // One listing of the organization per create that names emails, and none for the workspace.
+    expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(3);
+    emulator.log.clear();
+    // Refresh checks the emails against the directory too: one listing per resource that names some.
+    // The Workspace, three WorkspaceMembers and two WorkspaceBudgets.
+    const everyResourceSame = Array(6).fill("same");
+    expect((await engine.refresh()).map((step) => step.op)).toEqual(everyResourceSame);
+    expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(3);
+    expect((await engine.preview(withEvalsId(uuid))).map((step) => step.op)).toEqual(everyResourceSame);
 
     emulator.log.clear();
     await engine.destroy();
@@ -261,6 +367,8 @@ describe("each example through the plugin against the emulator's demo organizati
     expect(emulator.budgets("demo-platform").map((b) => `${b.reset_interval ?? "lifetime"} ${b.limit_usd}`)).toEqual(["lifetime 5000"]);
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
     expect(emulator.memberIds("demo-research")).toEqual([]);
+    // Destroy removes the users the state records: no directory needed.
+    expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toEqual([]);
   });
 
   it("exclusive: removes a member added by hand, keeps the protected one, and refuses more removals than maxRemovals", async () => {

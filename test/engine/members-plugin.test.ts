@@ -1,10 +1,9 @@
 import { startEmulator, type Emulator } from "../../provider/testing";
-import { WorkspaceMembers, type WorkspaceMembersArgs } from "../../provider/members/resource";
+import { members } from "../support/members-program";
+import { takeRequests } from "../support/requests";
 import {
   Engine,
   ResourceInitError,
-  captureRegistrations,
-  registrationNamed,
   startPluginAgainst,
   type PluginProcess,
   type Registration,
@@ -36,19 +35,7 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-async function members(name: string, args: WorkspaceMembersArgs): Promise<Registration> {
-  const registrations = await captureRegistrations(() => {
-    new WorkspaceMembers(name, args);
-  });
-  return registrationNamed(registrations, name);
-}
 
-/** The emulator's requests since the last call, as "ROUTE xN" for bulk calls. */
-function takeRequests(): string[] {
-  const requests = emulator.log.entries.map((e) => (e.userIdsCount === undefined ? `${e.route}` : `${e.route} x${e.userIdsCount}`));
-  emulator.log.clear();
-  return requests;
-}
 
 const idMap = (ids: string[]): Record<string, boolean> => Object.fromEntries(ids.map((id) => [id, true]));
 
@@ -68,7 +55,7 @@ describe("WorkspaceMembers through the plugin, step by step", () => {
     expect((await engine.up(program)).map((s) => s.op)).toEqual(["create"]);
 
     expect(emulator.memberIds("platform")).toEqual(["user_1", "user_2", "user_3"]);
-    expect(takeRequests()).toEqual([
+    expect(takeRequests(emulator)).toEqual([
       "GET /workspaces/:id",
       "POST /workspaces/:id/members/add x2",
       "POST /workspaces/:id/members/add x1",
@@ -91,12 +78,12 @@ describe("WorkspaceMembers through the plugin, step by step", () => {
     const [plan] = await engine.preview(program);
     expect(plan).toMatchObject({ op: "same", diff: { changes: "none" } });
     expect((await engine.up(program)).map((s) => s.op)).toEqual(["same"]);
-    expect(takeRequests()).toEqual([]);
+    expect(takeRequests(emulator)).toEqual([]);
   });
 
   it("step 3, refresh without drift: nothing changes, and the next diff stays clean", async () => {
     expect((await engine.refresh()).map((s) => s.op)).toEqual(["same"]);
-    expect(takeRequests()).toEqual(["GET /workspaces/:id/members"]);
+    expect(takeRequests(emulator)).toEqual(["GET /workspaces/:id/members"]);
     expect((await engine.preview(program))[0]).toMatchObject({ op: "same", diff: { changes: "none" } });
   });
 
@@ -114,20 +101,20 @@ describe("WorkspaceMembers through the plugin, step by step", () => {
       exclusive: false,
       __provider: program.inputs.__provider,
     });
-    takeRequests();
+    takeRequests(emulator);
   });
 
   it("step 5, diff then shows the drift as a change of the unchanged program", async () => {
     const [plan] = await engine.preview(program);
     expect(plan).toMatchObject({ op: "update", diff: { changes: "some", replaces: [] } });
-    expect(takeRequests()).toEqual([]);
+    expect(takeRequests(emulator)).toEqual([]);
   });
 
   it("step 6, update: adds back only the missing user and leaves others alone", async () => {
     expect((await engine.up(program)).map((s) => s.op)).toEqual(["update"]);
 
     expect(emulator.memberIds("platform")).toEqual(["user_1", "user_2", "user_3", "user_by_hand"]);
-    expect(takeRequests()).toEqual(["POST /workspaces/:id/members/add x1"]);
+    expect(takeRequests(emulator)).toEqual(["POST /workspaces/:id/members/add x1"]);
     expect(engine.state("platform-team").outputs).toMatchObject({ userIds: ["user_1", "user_2", "user_3"] });
     expect((await engine.preview(program))[0]).toMatchObject({ op: "same" });
   });
@@ -138,14 +125,14 @@ describe("WorkspaceMembers through the plugin, step by step", () => {
     expect((await engine.up(program)).map((s) => s.op)).toEqual(["update"]);
 
     expect(emulator.memberIds("platform")).toEqual(["user_1", "user_2", "user_4", "user_by_hand"]);
-    expect(takeRequests()).toEqual(["POST /workspaces/:id/members/add x1", "POST /workspaces/:id/members/remove x1"]);
+    expect(takeRequests(emulator)).toEqual(["POST /workspaces/:id/members/add x1", "POST /workspaces/:id/members/remove x1"]);
   });
 
   it("step 8, delete: removes the managed users only", async () => {
     expect((await engine.destroy()).map((s) => s.op)).toEqual(["delete"]);
 
     expect(emulator.memberIds("platform")).toEqual(["user_by_hand"]);
-    expect(takeRequests()).toEqual(["POST /workspaces/:id/members/remove x2", "POST /workspaces/:id/members/remove x1"]);
+    expect(takeRequests(emulator)).toEqual(["POST /workspaces/:id/members/remove x2", "POST /workspaces/:id/members/remove x1"]);
     expect(engine.resources).toEqual([]);
   });
 });
@@ -177,7 +164,7 @@ describe("a create that fails part-way", () => {
       __provider: program.inputs.__provider,
     });
     expect(emulator.memberIds("partial")).toEqual(["user_1", "user_2"]);
-    expect(takeRequests()).toEqual([
+    expect(takeRequests(emulator)).toEqual([
       "GET /workspaces/:id",
       "POST /workspaces/:id/members/add x2",
       "POST /workspaces/:id/members/add x2",
@@ -190,7 +177,7 @@ describe("a create that fails part-way", () => {
     // The rerun converges: the engine retries the update, and the provider adds the rest.
     expect((await engine.up(program)).map((s) => s.op)).toEqual(["update"]);
     expect(emulator.memberIds("partial")).toEqual(["user_1", "user_2", "user_3", "user_4", "user_5"]);
-    expect(takeRequests()).toEqual(["POST /workspaces/:id/members/add x2", "POST /workspaces/:id/members/add x1"]);
+    expect(takeRequests(emulator)).toEqual(["POST /workspaces/:id/members/add x2", "POST /workspaces/:id/members/add x1"]);
 
     await engine.destroy();
     expect(emulator.memberIds("partial")).toEqual([]);
@@ -229,7 +216,7 @@ describe("guards through the plugin (issue 8)", () => {
     // The recorded inputs name whom the update would remove, so the preview (check) already fails.
     await expect(engine.preview(shrink)).rejects.toThrow('maxRemovals: this change to workspace "limited" would remove 2 users (user_2, user_3), more than maxRemovals (1)');
     await expect(engine.destroy()).rejects.toThrow("would remove 3 users (user_1, user_2, user_3), more than maxRemovals (1)");
-    expect(takeRequests()).toEqual([]);
+    expect(takeRequests(emulator)).toEqual([]);
     expect(emulator.memberIds("limited")).toEqual(all);
 
     // Raising the limit deliberately lets the destroy through.
@@ -273,14 +260,14 @@ describe("unconfirmed changes through the plugin (issue #13)", () => {
     // The program is unchanged, yet the diff asks for an update to settle user_1.
     const [plan] = await engine.preview(program);
     expect(plan?.diff?.changes).toBe("some");
-    takeRequests();
+    takeRequests(emulator);
     return { engine, program };
   }
 
   it("a lost add, then the user dropped: the next up settles it with one listing and removes it", async () => {
     const { engine } = await unconfirmedCreate("unsure-dropped");
     await engine.up(await members("unsure-dropped", { workspaceId: "unsure-dropped", userIds: [] }));
-    expect(takeRequests()).toEqual([LIST, `${REMOVE} x1`]);
+    expect(takeRequests(emulator)).toEqual([LIST, `${REMOVE} x1`]);
     expect(emulator.memberIds("unsure-dropped")).toEqual([]);
     expect(engine.state("unsure-dropped").outputs).toMatchObject({ userIds: [], unconfirmedUserIds: [] });
   });
@@ -288,7 +275,7 @@ describe("unconfirmed changes through the plugin (issue #13)", () => {
   it("a lost add, then the user kept: the next up records the real membership without an add", async () => {
     const { engine, program } = await unconfirmedCreate("unsure-kept");
     await engine.up(program);
-    expect(takeRequests()).toEqual([LIST]);
+    expect(takeRequests(emulator)).toEqual([LIST]);
     const outputs = engine.state("unsure-kept").outputs;
     expect(outputs).toMatchObject({ userIds: ["user_1"], unconfirmedUserIds: [] });
     expect((outputs.memberships as { id: string }[])[0]?.id).toBe(emulator.member("unsure-kept", "user_1")?.id);
@@ -298,7 +285,7 @@ describe("unconfirmed changes through the plugin (issue #13)", () => {
   it("a lost add, then destroy: the unconfirmed user is removed too", async () => {
     const { engine } = await unconfirmedCreate("unsure-destroyed");
     await engine.destroy();
-    expect(takeRequests()).toEqual([LIST, `${REMOVE} x1`]);
+    expect(takeRequests(emulator)).toEqual([LIST, `${REMOVE} x1`]);
     expect(emulator.memberIds("unsure-destroyed")).toEqual([]);
   });
 
@@ -314,10 +301,10 @@ describe("unconfirmed changes through the plugin (issue #13)", () => {
     const outputs = engine.state("unsure-back").outputs;
     expect(outputs).toMatchObject({ userIds: ["user_1"], unconfirmedUserIds: ["user_2"] });
     expect((outputs.memberships as { userId: string }[]).map((m) => m.userId)).toEqual(["user_1"]);
-    takeRequests();
+    takeRequests(emulator);
 
     await engine.up(both);
-    expect(takeRequests()).toEqual([LIST, `${ADD} x1`]);
+    expect(takeRequests(emulator)).toEqual([LIST, `${ADD} x1`]);
     expect(emulator.memberIds("unsure-back")).toEqual(["user_1", "user_2"]);
     expect(engine.state("unsure-back").outputs).toMatchObject({ userIds: ["user_1", "user_2"], unconfirmedUserIds: [] });
   });

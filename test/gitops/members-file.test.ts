@@ -5,6 +5,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { MembersFileError, type MembersFileProblem } from "../../provider/core/errors";
 import { declareMembers, declareWorkspaces } from "../../provider/gitops/declare";
 import { loadMembersFile, loadMembersFromConfig, parseMembersFile, validateMembers } from "../../provider/gitops/load";
+import type { MembersFile } from "../../provider/gitops/validate";
 import { captureRegistrations, type Registration } from "../engine/harness";
 import { inFreshProcess } from "../support/fresh-process";
 
@@ -20,6 +21,9 @@ function problemsOf(parse: () => unknown): { message: string; problems: readonly
 }
 
 const yamlLines = (...lines: string[]): string => `${lines.join("\n")}\n`;
+
+/** A file's entries without `people` (where each person stands: test/gitops/people.test.ts covers it). */
+const entriesOf = (file: MembersFile) => file.workspaces.map(({ people: _people, ...entry }) => entry);
 
 describe("a valid members file", () => {
   it("yields one entry per workspace, in the file's order, with defaults filled in", () => {
@@ -41,33 +45,34 @@ describe("a valid members file", () => {
       "members.yaml",
     );
 
-    expect(file).toEqual({
-      source: "members.yaml",
-      workspaces: [
-        {
-          key: "platform",
-          workspaceId: "platform",
-          userIds: ["user_alice", "user_bob"],
-          exclusive: false,
-          protectedUserIds: [],
-          maxRemovals: 5,
-        },
-        {
-          key: "ml-research",
-          workspaceId: "ml-research",
-          userIds: ["user_carol"],
-          exclusive: true,
-          protectedUserIds: ["user_root"],
-        },
-        {
-          key: "billing",
-          workspaceId: "7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01",
-          userIds: [],
-          exclusive: false,
-          protectedUserIds: [],
-        },
-      ],
-    });
+    expect(file.source).toBe("members.yaml");
+    expect(entriesOf(file)).toEqual([
+      {
+        key: "platform",
+        workspaceId: "platform",
+        userIds: ["user_alice", "user_bob"],
+        emails: [],
+        exclusive: false,
+        protectedUserIds: [],
+        maxRemovals: 5,
+      },
+      {
+        key: "ml-research",
+        workspaceId: "ml-research",
+        userIds: ["user_carol"],
+        emails: [],
+        exclusive: true,
+        protectedUserIds: ["user_root"],
+      },
+      {
+        key: "billing",
+        workspaceId: "7d3f9a2c-1b4e-4c8a-9f00-5e6d7c8b9a01",
+        userIds: [],
+        emails: [],
+        exclusive: false,
+        protectedUserIds: [],
+      },
+    ]);
   });
 
   it("accepts a workspace UUID as the key and YAML anchors shared between workspaces", () => {
@@ -91,12 +96,11 @@ describe("a valid members file", () => {
     const dir = mkdtempSync(join(tmpdir(), "members-file-"));
     const path = join(dir, "members.yaml");
     writeFileSync(path, yamlLines("workspaces:", "  platform:", "    users: [user_alice]"));
-    expect(loadMembersFile(path)).toEqual({
-      source: path,
-      workspaces: [
-        { key: "platform", workspaceId: "platform", userIds: ["user_alice"], exclusive: false, protectedUserIds: [] },
-      ],
-    });
+    const file = loadMembersFile(path);
+    expect(file.source).toBe(path);
+    expect(entriesOf(file)).toEqual([
+      { key: "platform", workspaceId: "platform", userIds: ["user_alice"], emails: [], exclusive: false, protectedUserIds: [] },
+    ]);
   });
 
   it("validates plain data from stack config by the same rules", () => {
@@ -142,8 +146,8 @@ describe("every problem names the file, the line, the workspace and the entry", 
     ["spaces only", '"   "', 'workspaces.platform.users[1]: is blank: "   "'],
     ["surrounding whitespace", '" user_bob"', 'workspaces.platform.users[1]: has leading or trailing whitespace: " user_bob"'],
     ["a reserved prefix", "__proto__", 'workspaces.platform.users[1]: starts with "__", which is reserved: "__proto__"'],
-    ["a number", "42", "workspaces.platform.users[1]: must be a user id (a string), got 42"],
-    ["an empty YAML value", "", "workspaces.platform.users[1]: must be a user id (a string), got null"],
+    ["a number", "42", "workspaces.platform.users[1]: must be a user id or an email (a string), got 42"],
+    ["an empty YAML value", "", "workspaces.platform.users[1]: must be a user id or an email (a string), got null"],
   ])("refuses %s as a user id", (_what, yamlValue, expected) => {
     const { message } = problemsOf(() =>
       parseMembersFile(yamlLines("workspaces:", "  platform:", "    users:", "      - user_alice", `      - ${yamlValue}`), "m.yaml"),
@@ -184,11 +188,11 @@ describe("every problem names the file, the line, the workspace and the entry", 
       ),
     );
     expect(message.split("\n")).toEqual([
-      'members.yaml:3: workspaces.platform.users: must be a list of user ids, got the string "user_alice"',
+      'members.yaml:3: workspaces.platform.users: must be a list of user ids or emails, got the string "user_alice"',
       "members.yaml:6: workspaces.platform.protected: must be a list of user ids, got an object",
       'members.yaml:4: workspaces.platform.exclusive: must be true or false, got the string "yes"',
       "members.yaml:5: workspaces.platform.maxRemovals: must be a whole number, 0 or more, got -1",
-      'members.yaml:8: workspaces.ml-research.users: must be a list of user ids, got null (write "users: []" for none)',
+      'members.yaml:8: workspaces.ml-research.users: must be a list of user ids or emails, got null (write "users: []" for none)',
       "members.yaml:9: workspaces.ml-research.maxRemovals: must be a whole number, 0 or more, got 2.5",
       'members.yaml:10: workspaces.billing: must be a mapping with a "users:" list, got a list of 1 entry',
     ]);
@@ -277,11 +281,12 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
       ),
       "members.yaml",
     );
-    expect(file.workspaces).toEqual([
+    expect(entriesOf(file)).toEqual([
       {
         key: "evals",
         workspaceId: "evals",
         userIds: ["user_dave"],
+        emails: [],
         exclusive: false,
         protectedUserIds: [],
         workspace: {
@@ -299,6 +304,7 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
         key: "ml-team",
         workspaceId: "ml-research",
         userIds: [],
+        emails: [],
         exclusive: true,
         protectedUserIds: [],
         workspace: { args: { name: "ML", slug: "ml-research" }, protect: false },
@@ -509,12 +515,10 @@ describe("members from stack config (the root stack)", () => {
 
   it("reads the workspaces declared inline, naming the config in errors", () => {
     const file = loadMembersFromConfig(stackConfig({ workspaces: { "demo-platform": { users: ["user_alice"] } } }));
-    expect(file).toEqual({
-      source: "stack config openrouter-members",
-      workspaces: [
-        { key: "demo-platform", workspaceId: "demo-platform", userIds: ["user_alice"], exclusive: false, protectedUserIds: [] },
-      ],
-    });
+    expect(file.source).toBe("stack config openrouter-members");
+    expect(entriesOf(file)).toEqual([
+      { key: "demo-platform", workspaceId: "demo-platform", userIds: ["user_alice"], emails: [], exclusive: false, protectedUserIds: [] },
+    ]);
     expect(
       problemsOf(() => loadMembersFromConfig(stackConfig({ workspaces: { "demo-platform": { users: [""] } } }))).message,
     ).toBe('stack config openrouter-members: workspaces.demo-platform.users[0]: is blank: ""');
@@ -524,8 +528,8 @@ describe("members from stack config (the root stack)", () => {
     const dir = mkdtempSync(join(tmpdir(), "members-file-"));
     const path = join(dir, "team.yaml");
     writeFileSync(path, yamlLines("workspaces:", "  demo-research:", "    users: [user_carol]"));
-    expect(loadMembersFromConfig(stackConfig({ membersFile: path })).workspaces).toEqual([
-      { key: "demo-research", workspaceId: "demo-research", userIds: ["user_carol"], exclusive: false, protectedUserIds: [] },
+    expect(entriesOf(loadMembersFromConfig(stackConfig({ membersFile: path })))).toEqual([
+      { key: "demo-research", workspaceId: "demo-research", userIds: ["user_carol"], emails: [], exclusive: false, protectedUserIds: [] },
     ]);
   });
 

@@ -12,11 +12,12 @@ import {
   getWorkspaceOutput,
   listWorkspaces,
 } from "../../provider/lookups/workspaces";
+import { getOrganizationMembers, getOrganizationMembersOutput } from "../../provider/lookups/organization";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { inFreshProcess } from "../support/fresh-process";
 
 const USERS = Array.from({ length: 23 }, (_, i) => `user_${String(i).padStart(2, "0")}`);
-const ENV_KEYS = ["OPENROUTER_MANAGEMENT_KEY", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL"] as const;
+const ENV_KEYS = ["OPENROUTER_MANAGEMENT_KEY", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "OPENROUTER_CONCURRENCY"] as const;
 
 let emulator: Emulator;
 let savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>>;
@@ -100,6 +101,44 @@ describe("getWorkspaceMembers", () => {
   it("fails with status 404 before listing when the workspace does not exist", async () => {
     await expect(getWorkspaceMembers("nope")).rejects.toMatchObject({ status: 404 });
     expect(requestsTo("GET /workspaces/:id/members")).toBe(0);
+  });
+});
+
+describe("getOrganizationMembers (issue 15)", () => {
+  it("reads every page of the directory, sorted by user id, with emails, names and roles", async () => {
+    const { members } = await getOrganizationMembers();
+    expect(members.map((m) => m.userId)).toEqual(USERS);
+    expect(members[0]).toEqual({
+      userId: "user_00",
+      email: emulator.user("user_00")?.email,
+      firstName: emulator.user("user_00")?.firstName,
+      lastName: emulator.user("user_00")?.lastName,
+      role: "org:member",
+    });
+    // 23 people, pages of at most 5.
+    expect(requestsTo("GET /organization/members")).toBe(5);
+  });
+
+  it("fetches the pages settings.concurrency at a time", async () => {
+    emulator.configure({ latencyMs: 20 });
+    try {
+      process.env.OPENROUTER_CONCURRENCY = "1";
+      await getOrganizationMembers();
+      expect(emulator.log.maxInFlight).toBe(1);
+      emulator.log.clear();
+      process.env.OPENROUTER_CONCURRENCY = "3";
+      await getOrganizationMembers();
+      expect(emulator.log.maxInFlight).toBeGreaterThan(1);
+      expect(emulator.log.maxInFlight).toBeLessThanOrEqual(3);
+    } finally {
+      emulator.configure({ latencyMs: 0 });
+    }
+  });
+
+  it("as an Output, inside a program", async () => {
+    await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (a) => a.inputs });
+    const result = await new Promise<{ members: { userId: string }[] }>((resolve) => getOrganizationMembersOutput().apply(resolve));
+    expect(result.members.map((m) => m.userId)).toEqual(USERS);
   });
 });
 

@@ -146,7 +146,7 @@ describe("checkInputs: failures name the property and the value", () => {
       "an unrelated key",
       { members: ["a"] },
       "members",
-      'unknown input "members": the inputs are workspaceId, userIds, exclusive, protectedUserIds, maxRemovals',
+      'unknown input "members": the inputs are workspaceId, userIds, emails, exclusive, protectedUserIds, maxRemovals',
     ],
     ["a __proto__ key", JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>, "__proto__", 'unknown input "__proto__"'],
   ])("%s", (_name, changes, property, reason) => {
@@ -202,6 +202,61 @@ describe("checkInputs: failures name the property and the value", () => {
       "userIDs",
       "userIds",
       "workspaceId",
+    ]);
+  });
+});
+
+describe("checkInputs: emails (issue 15)", () => {
+  it("returns emails as a keyed map of lower-cased emails, beside userIds", () => {
+    const { inputs, failures } = checkInputs({}, { ...valid, emails: ["Bob@Example.com", "alice@example.com"] });
+    expect(failures).toEqual([]);
+    expect(inputs.emails).toEqual({ "bob@example.com": true, "alice@example.com": true });
+    expect(inputs.userIds).toEqual({ user_a: true, user_b: true });
+  });
+
+  it("takes emails alone: userIds is then the empty set, as a refresh hands it back", () => {
+    const { inputs, failures } = checkInputs({}, { workspaceId: "ml-research", emails: ["alice@example.com"] });
+    expect(failures).toEqual([]);
+    expect({ ...(inputs.userIds as object) }).toEqual({});
+    expect(inputs.emails).toEqual({ "alice@example.com": true });
+  });
+
+  it("leaves absent or empty emails out, and accepts its own map form back unchanged", () => {
+    expect(checkInputs({}, { ...valid, emails: [] }).inputs).not.toHaveProperty("emails");
+    expect(checkInputs({}, { ...valid, emails: null }).inputs).not.toHaveProperty("emails");
+    const first = checkInputs({}, { ...valid, emails: ["Alice@Example.com"] });
+    expect(checkInputs(first.inputs, first.inputs)).toEqual(first);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["emails as a whole", { emails: UNKNOWN }],
+    ["one email", { emails: ["alice@example.com", UNKNOWN] }],
+  ])("lets a preview unknown in %s pass, untouched", (_name, changes) => {
+    const result = checkInputs({}, { ...valid, ...changes });
+    expect(result.failures).toEqual([]);
+    expect(result.inputs.emails).toEqual(changes.emails);
+  });
+
+  it.each<[string, unknown, string]>([
+    ["a value with no @", ["alice@example.com", "bob"], 'emails[1] is not an email (no "@" between a name and a domain): "bob"'],
+    ["a blank value", [""], 'emails[0] is blank: ""'],
+    ["a padded value", [" alice@example.com"], 'emails[0] has leading or trailing whitespace: " alice@example.com"'],
+    [
+      "a repeat in another letter case",
+      ["alice@example.com", "ALICE@example.com"],
+      'emails[1] repeats "ALICE@example.com" (first at emails[0]); a set lists each email once, whatever its letter case',
+    ],
+    ["a number", [7], "emails[0] must be an email string, got 7"],
+    ["a string instead of a list", "alice@example.com", 'emails must be a list of emails, got the string "alice@example.com"'],
+    ["a map value other than true", { "alice@example.com": false }, 'emails["alice@example.com"] must be true in the map form { "<email>": true }, got false'],
+    ["a reserved prefix", ["__x@example.com"], 'emails[0] starts with "__", which is reserved: "__x@example.com"'],
+  ])("refuses %s, naming the entry", (_name, emails, reason) => {
+    expect(failuresOf({ emails })).toEqual([{ property: "emails", reason }]);
+  });
+
+  it("still needs someone: userIds or emails", () => {
+    expect(checkInputs({}, { workspaceId: "ml-research" }).failures).toEqual([
+      { property: "userIds", reason: "userIds is required: a list of user ids (it may be empty), unless emails names the members" },
     ]);
   });
 });
@@ -269,6 +324,7 @@ describe("checkInputs never throws", () => {
         userIds: idSet,
         exclusive: fc.oneof(fc.boolean(), junk),
         protectedUserIds: idSet,
+        emails: idSet,
         maxRemovals: fc.oneof(fc.integer(), fc.double(), junk),
         userIDs: junk,
         __provider: fc.string(),

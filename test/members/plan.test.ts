@@ -228,12 +228,51 @@ describe("diffMembers", () => {
     expect(diffMembers(oldOutputs, newInputs)).toEqual(expected);
   });
 
+  describe("people named by email (issue 15)", () => {
+    // user_a by id, user_c only by email, user_d both ways; the state's userIds hold all three.
+    const named = {
+      ...olds,
+      userIds: ["user_a", "user_c", "user_d"],
+      emails: ["carol@example.com", "dave@example.com"],
+      emailUserIds: { "carol@example.com": "user_c", "dave@example.com": "user_d" },
+      doublyNamedUserIds: ["user_d"],
+    };
+    const program = {
+      ...news,
+      userIds: { user_a: true, user_d: true },
+      emails: { "carol@example.com": true, "dave@example.com": true },
+    };
+    it.each<[string, Record<string, unknown>, Record<string, unknown>, object]>([
+      ["the same people, named the same ways", named, program, noChange],
+      ["an email added", named, { ...program, emails: { ...program.emails, "erin@example.com": true } }, update],
+      ["an email removed", named, { ...program, emails: { "dave@example.com": true } }, update],
+      ["a user named by email moved to userIds", named, { ...program, userIds: { ...program.userIds, user_c: true }, emails: { "dave@example.com": true } }, update],
+      ["a user named both ways now named by email only", named, { ...program, userIds: { user_a: true } }, update],
+      ["the email of a member that left the state's emails (removed by hand, or renamed)", { ...named, emails: ["dave@example.com"] }, program, update],
+      ["emails in a state written before they existed: none", olds, { ...news, emails: {} }, noChange],
+      ["unknown emails", named, { ...program, emails: UNKNOWN }, unknown],
+      ["an unknown inside emails", named, { ...program, emails: ["carol@example.com", UNKNOWN] }, unknown],
+    ])("%s", (_name, oldOutputs, newInputs, expected) => {
+      expect(diffMembers(oldOutputs, newInputs)).toEqual(expected);
+    });
+  });
+
   it("never throws on junk state or inputs", () => {
     const junk: unknown[] = [undefined, null, 0, "", "x", [], {}, [null], { a: { b: 1 } }, UNKNOWN, Number.NaN];
     for (const a of junk) {
       for (const b of junk) {
-        const outputs = { workspaceId: a, workspaceUuid: b, userIds: a, exclusive: b, protectedUserIds: a, maxRemovals: b };
-        const inputs = { workspaceId: b, userIds: b, exclusive: a, protectedUserIds: b, maxRemovals: a };
+        const outputs = {
+          workspaceId: a,
+          workspaceUuid: b,
+          userIds: a,
+          emails: b,
+          emailUserIds: a,
+          doublyNamedUserIds: b,
+          exclusive: b,
+          protectedUserIds: a,
+          maxRemovals: b,
+        };
+        const inputs = { workspaceId: b, userIds: b, emails: a, exclusive: a, protectedUserIds: b, maxRemovals: a };
         expect(() => diffMembers(outputs, inputs)).not.toThrow();
       }
     }

@@ -36,6 +36,32 @@ describe("WorkspaceMembers outputs during a preview (issue 12)", () => {
     expect(await resolve(members.protectedUserIds)).toEqual(["user_bob", "user_grace"]);
   });
 
+  it("with emails (issue 15): the emails as the sorted list, and userIds unknown, since who the emails name is known only at apply", async () => {
+    await previewWithCheckedInputs();
+    const members = new WorkspaceMembers("platform", {
+      workspaceId: "platform",
+      userIds: ["user_carol"],
+      emails: ["Dave@example.com", "bob@example.com"],
+    });
+    expect(await resolve(members.emails)).toEqual(["bob@example.com", "dave@example.com"]);
+    // `isKnown` is the SDK's own (untyped) promise that settles with the value: an unknown
+    // output runs no apply, so resolve() would wait forever.
+    expect(await (members.userIds as unknown as { isKnown: Promise<boolean> }).isKnown).toBe(false);
+  });
+
+  it("after an apply, userIds is everyone the state records, however named", async () => {
+    await pulumi.runtime.setMocks({
+      newResource: (args) => ({
+        id: "uuid",
+        state: { ...args.inputs, userIds: ["user_bob", "user_carol"], emails: ["bob@example.com"], emailUserIds: { "bob@example.com": "user_bob" } },
+      }),
+      call: (args) => args.inputs,
+    });
+    const members = new WorkspaceMembers("platform", { workspaceId: "platform", userIds: ["user_carol"], emails: ["Bob@example.com"] });
+    expect(await resolve(members.userIds)).toEqual(["user_bob", "user_carol"]);
+    expect(await resolve(members.emails)).toEqual(["bob@example.com"]);
+  });
+
   it("leave lists and an absent protectedUserIds as they are", async () => {
     await pulumi.runtime.setMocks({ newResource: (args) => ({ id: "uuid", state: args.inputs }), call: (args) => args.inputs });
     const members = new WorkspaceMembers("platform", { workspaceId: "platform", userIds: ["user_alice"] });

@@ -1,8 +1,9 @@
 /**
  * Chaos histories for `WorkspaceMembers` (issue #5): a workspace with unmanaged members and
- * protected admins, a sequence of desired `userIds` sets (adds, removes, empties, large
- * jumps, exclusive on and off) applied through the engine model while the emulator injects
- * seeded random faults, then a convergence phase once the faults stop.
+ * protected admins, a sequence of desired sets (adds, removes, empties, large jumps,
+ * exclusive on and off; each person named by user id, by email in any letter case, or both,
+ * issue 15) applied through the engine model while the emulator injects seeded random
+ * faults, then a convergence phase once the faults stop.
  *
  * Shared by test/engine/chaos.test.ts (a fixed seed, every `npm test`) and scripts/chaos.ts (long
  * soaks). Every property is checked after every step, failed or not; a violation throws a
@@ -24,10 +25,21 @@ export const OUTSIDERS = ["outsider_a", "outsider_b", "outsider_c", "outsider_d"
 export const ADMINS = ["admin_1", "admin_2"];
 const WORKSPACE_SLUG = "chaos";
 
-/** One desired state of the resource. */
+/** The email each user of the histories has in the organization. */
+export const emailOf = (userId: string): string => `${userId}@example.com`;
+/** Lower-cased email → user, as the directory resolves it. */
+const OWNER_OF_EMAIL = new Map([...POOL, ...OUTSIDERS, ...ADMINS].map((userId) => [emailOf(userId).toLowerCase(), userId]));
+
+/** One desired state of the resource: the people named by id, the people named by email, the mode. */
 export interface ChaosStep {
   userIds: string[];
+  emails: string[];
   exclusive: boolean;
+}
+
+/** Everyone a step names, whichever way, as user ids. */
+export function desiredIds(step: ChaosStep): string[] {
+  return [...new Set([...step.userIds, ...step.emails.map((email) => OWNER_OF_EMAIL.get(email.toLowerCase()) as string)])].sort();
 }
 
 /** A generated history: the starting workspace, the desired states, and the fault settings. */
@@ -74,11 +86,28 @@ const desiredSet: fc.Arbitrary<string[]> = fc.oneof(
   { weight: 1, arbitrary: fc.subarray(POOL, { minLength: 12 }) },
 );
 
+/** How a step names one person: by id, by email (as the directory has it, or shouted), or both ways. */
+const naming = fc.constantFrom("id", "id", "email", "EMAIL", "both");
+
+/** A desired set, each person named one of the ways. */
+const namedSet: fc.Arbitrary<{ userIds: string[]; emails: string[] }> = desiredSet.chain((people) =>
+  fc.array(naming, { minLength: people.length, maxLength: people.length }).map((ways) => ({
+    userIds: people.filter((_, i) => ways[i] === "id" || ways[i] === "both"),
+    emails: people.flatMap((userId, i) => {
+      if (ways[i] === "email" || ways[i] === "both") return [emailOf(userId)];
+      return ways[i] === "EMAIL" ? [emailOf(userId).toUpperCase()] : [];
+    }),
+  })),
+);
+
 /** Histories as fast-check generates them. */
 export const historyArbitrary: fc.Arbitrary<ChaosHistory> = fc.record({
   unmanaged: fc.subarray(OUTSIDERS),
   protectedIds: fc.subarray(ADMINS),
-  steps: fc.array(fc.record({ userIds: desiredSet, exclusive: fc.boolean() }), { minLength: 1, maxLength: 5 }),
+  steps: fc.array(
+    fc.record({ named: namedSet, exclusive: fc.boolean() }).map(({ named, exclusive }) => ({ ...named, exclusive })),
+    { minLength: 1, maxLength: 5 },
+  ),
   faultRate: fc.double({ min: MIN_FAULT_RATE, max: MAX_FAULT_RATE, noNaN: true }),
   faultSeed: fc.integer({ min: 1, max: 2 ** 31 - 1 }),
   retryAfterSeconds: fc.constantFrom<0 | 1>(0, 1),
@@ -108,6 +137,9 @@ export interface HistoryReport {
   timeouts: number;
   /** Steps after which the state recorded unconfirmed users (a lost answer no listing settled). */
   unconfirmedStates: number;
+  /** Steps naming someone by email, and the directory requests made while faults were on. */
+  emailSteps: number;
+  directoryRequests: number;
   /** Every error the provider threw, for the secret scan. */
   errors: unknown[];
   /** Every state recorded, for the secret scan. */
@@ -131,7 +163,7 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
   const initialMembers = [...history.unmanaged, ...history.protectedIds];
   const emulator = await startEmulator({
     seed: `chaos-${history.faultSeed}`,
-    users: [...POOL, ...OUTSIDERS, ...ADMINS.map((id) => ({ id, role: "admin" }))],
+    users: [...POOL.map((id) => ({ id, email: emailOf(id) })), ...OUTSIDERS.map((id) => ({ id, email: emailOf(id) })), ...ADMINS.map((id) => ({ id, role: "admin", email: emailOf(id) }))],
     workspaces: [{ slug: WORKSPACE_SLUG, members: initialMembers }],
   });
   const report: HistoryReport = {
@@ -142,6 +174,8 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     faultedRequests: 0,
     timeouts: 0,
     unconfirmedStates: 0,
+    emailSteps: history.steps.filter((step) => step.emails.length > 0).length,
+    directoryRequests: 0,
     errors: [],
     states: [],
   };
@@ -152,6 +186,7 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     const inputsOf = (step: ChaosStep) => ({
       workspaceId: WORKSPACE_SLUG,
       userIds: step.userIds,
+      ...(step.emails.length === 0 ? {} : { emails: step.emails }),
       exclusive: step.exclusive,
       protectedUserIds: history.protectedIds,
     });
@@ -187,6 +222,7 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     report.requests = underFaults.length;
     report.faultedRequests = underFaults.filter((e) => e.fault?.startsWith("random:") === true).length;
     report.timeouts = underFaults.filter((e) => e.clientAborted).length;
+    report.directoryRequests = underFaults.filter((e) => e.route === "GET /organization/members").length;
     await configureLifecycle(lifecycle, emulator, history, 10_000);
     const last = history.steps[history.steps.length - 1]!;
     let converged = false;
@@ -305,7 +341,7 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
     recordedBefore: o.recordedBefore,
     recorded: o.state === undefined ? "none" : recordedIds(o.state),
     unconfirmed: o.state === undefined ? "none" : unconfirmedIds(o.state),
-    desired: o.step.userIds,
+    desired: desiredIds(o.step),
     protected: history.protectedIds,
   });
   checkProtected(ctx, o.after, o.where);
@@ -349,7 +385,7 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
       o.after.has(u) &&
       !recorded.includes(u) &&
       !unsure.includes(u) &&
-      !(history.protectedIds.includes(u) && !o.step.userIds.includes(u)),
+      !(history.protectedIds.includes(u) && !desiredIds(o.step).includes(u)),
   );
   if (forgottenManaged.length > 0) {
     throw new ChaosViolation("the state never forgets a managed member that is still there", o.where, { forgottenManaged, ...details() });
@@ -357,7 +393,10 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
   checkRecordedDetails(ctx, o.state, o.where);
 }
 
-/** Outputs agree with themselves and with the service: the workspace, and each membership exactly as the service holds it. */
+/**
+ * Outputs agree with themselves and with the service: the workspace, each membership exactly
+ * as the service holds it, and each email recorded as a member's naming that member.
+ */
 function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: string): void {
   const outputs = state.outputs;
   if (state.id !== ctx.workspaceUuid || outputs.workspaceUuid !== ctx.workspaceUuid) {
@@ -377,6 +416,14 @@ function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: strin
       truth.workspace_id === membership.workspaceId &&
       truth.created_at === membership.createdAt;
     if (!same) throw new ChaosViolation("each recorded membership is exactly the service's", where, { recorded: membership, truth });
+  }
+  const emails = (outputs.emails ?? []) as string[];
+  const emailUserIds = (outputs.emailUserIds ?? {}) as Record<string, string>;
+  const managed = new Set([...userIds, ...unconfirmedIds(state)]);
+  const astray = Object.entries(emailUserIds).filter(([email, userId]) => !managed.has(userId) || ctx.emulator.userByEmail(email)?.id !== userId);
+  const notMembers = emails.filter((email) => !userIds.includes(emailUserIds[email] as string));
+  if (astray.length > 0 || notMembers.length > 0 || JSON.stringify([...emails].sort()) !== JSON.stringify(emails)) {
+    throw new ChaosViolation("each recorded email names a managed user, and each in emails a member", where, { emails, emailUserIds, userIds });
   }
 }
 
@@ -400,7 +447,7 @@ function checkProtected(ctx: CheckContext, members: Set<string>, where: string):
 function checkConverged(ctx: CheckContext, last: ChaosStep): void {
   const { history } = ctx;
   const members = ctx.members();
-  const desired = new Set(last.userIds);
+  const desired = new Set(desiredIds(last));
   const recorded = ctx.model.state === undefined ? [] : recordedIds(ctx.model.state);
   if (ctx.model.state !== undefined && unconfirmedIds(ctx.model.state).length > 0) {
     throw new ChaosViolation("at convergence no user is unconfirmed", "convergence", { unconfirmed: unconfirmedIds(ctx.model.state) });
@@ -409,6 +456,11 @@ function checkConverged(ctx: CheckContext, last: ChaosStep): void {
   const details = { members: [...members].sort(), desired: [...desired].sort(), recorded };
   if (JSON.stringify(recorded) !== JSON.stringify([...desired].sort())) {
     throw new ChaosViolation("at convergence the state records exactly the desired set", "convergence", details);
+  }
+  const emails = ctx.model.state?.outputs.emails;
+  const wantedEmails = [...new Set(last.emails.map((email) => email.toLowerCase()))].sort();
+  if (JSON.stringify(emails) !== JSON.stringify(wantedEmails)) {
+    throw new ChaosViolation("at convergence the state records exactly the desired emails", "convergence", { emails, wantedEmails });
   }
   const missing = [...desired].filter((u) => !members.has(u));
   // Besides the desired set only members present from the start may remain; exclusive mode keeps only protected ones.
@@ -443,6 +495,8 @@ export interface ChaosFigures {
   faultedRequests: number;
   timeouts: number;
   unconfirmedStates: number;
+  emailSteps: number;
+  directoryRequests: number;
   /** Faulted requests over all requests made while faults were on. */
   observedFaultRate: number;
 }
@@ -460,6 +514,8 @@ export function addToFigures(figures: ChaosFigures, report: HistoryReport): Chao
     faultedRequests,
     timeouts: figures.timeouts + report.timeouts,
     unconfirmedStates: figures.unconfirmedStates + report.unconfirmedStates,
+    emailSteps: figures.emailSteps + report.emailSteps,
+    directoryRequests: figures.directoryRequests + report.directoryRequests,
     observedFaultRate: requests === 0 ? 0 : faultedRequests / requests,
   };
 }
@@ -530,5 +586,7 @@ export const NO_FIGURES: ChaosFigures = {
   faultedRequests: 0,
   timeouts: 0,
   unconfirmedStates: 0,
+  emailSteps: 0,
+  directoryRequests: 0,
   observedFaultRate: 0,
 };
