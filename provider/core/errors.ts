@@ -61,8 +61,8 @@ export class OpenRouterError extends Error {
   readonly mayHaveApplied?: boolean;
 
   constructor(message: string, options: OpenRouterErrorOptions = {}) {
-    const told = withRetrySummary(message, options.retry);
-    super(options.advice === undefined ? told : `${told}. ${options.advice}`, options.cause === undefined ? undefined : { cause: options.cause });
+    const advice = options.advice === undefined ? "" : `. ${options.advice}`;
+    super(withRetrySummary(message, options.retry) + advice, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options.method !== undefined) this.method = options.method;
     if (options.path !== undefined) this.path = options.path;
@@ -125,11 +125,7 @@ export class OpenRouterApiError extends OpenRouterError {
   }
 }
 
-/**
- * The service answered 404: what the request named does not exist. The client proves its
- * base URL right (a route every API root serves answers 200) before it throws this, so a
- * wrong base URL, under which every route is a 404, never passes for "gone".
- */
+/** The service answered 404 under a base URL the client proved right first (api/base-url.ts): what the request named does not exist. */
 export class OpenRouterNotFoundError extends OpenRouterApiError {}
 
 /** The connection failed: refused, reset, or dropped before a whole answer arrived. */
@@ -177,12 +173,7 @@ export class OpenRouterArgumentError extends OpenRouterError {}
  * with nothing else changed (false when something must change first, or when nobody can tell).
  */
 export class ChangeFailedError extends OpenRouterError {
-  constructor(
-    message: string,
-    readonly reasons: string[],
-    readonly unconfirmed: string[] = [],
-    readonly retryable = false,
-  ) {
+  constructor(message: string, readonly reasons: string[], readonly unconfirmed: string[] = [], readonly retryable = false) {
     super(message);
   }
 }
@@ -208,12 +199,7 @@ export class PartialFailureError extends ChangeFailedError {
 
 /** A change would remove more users than `maxRemovals`; nothing was sent. `userIds`: whom, sorted. */
 export class RemovalLimitError extends OpenRouterError {
-  constructor(
-    message: string,
-    readonly removeCount: number,
-    readonly maxRemovals: number,
-    readonly userIds: string[] = [],
-  ) {
+  constructor(message: string, readonly removeCount: number, readonly maxRemovals: number, readonly userIds: string[] = []) {
     super(message);
   }
 }
@@ -264,12 +250,10 @@ export interface MembersFileProblem {
 
 /** How many problems a {@link MembersFileError} lists; the rest are counted. */
 export const MEMBERS_FILE_PROBLEMS_SHOWN = 20;
-
 /**
- * A members file cannot be read or is not valid. `problems` lists the first problems found
- * (at most {@link MEMBERS_FILE_PROBLEMS_SHOWN}), `omitted` counts the others: a file from a
- * pull request may hold any number, and the error lands in a PR comment. `cause` is the
- * error behind a file that could not be checked at all (the directory could not be read).
+ * A members file cannot be read or is not valid. `problems`: the first problems found, at
+ * most {@link MEMBERS_FILE_PROBLEMS_SHOWN} (a file from a pull request may hold any number);
+ * `omitted`: how many more; `cause`: why a file could not be checked at all.
  */
 export class MembersFileError extends OpenRouterError {
   /**
@@ -280,7 +264,6 @@ export class MembersFileError extends OpenRouterError {
   readonly __pulumiRunError = true;
   readonly problems: readonly MembersFileProblem[];
   readonly omitted: number;
-
   /** `source`: the file name or config key the problems are in; `omitted`: problems found but not described. */
   constructor(readonly source: string, problems: readonly MembersFileProblem[], cause?: unknown, omitted = 0) {
     const shown = problems.slice(0, MEMBERS_FILE_PROBLEMS_SHOWN);
@@ -363,7 +346,7 @@ function describeTimeout(phase: TimeoutPhase): string {
 
 function describeStatus(status: number, bodyText: string, location: string | undefined): string {
   if (status >= 300 && status < 400) {
-    // The target as origin and path: its credentials, query and fragment may carry a token.
+    // Origin and path only: a target's credentials, query and fragment may carry a token.
     const target = location?.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, "$1").slice(0, 200);
     return `unexpected redirect${target ? ` to ${target}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
   }
