@@ -5,13 +5,24 @@
  */
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
-import { OpenRouterArgumentError, OpenRouterConfigError, OpenRouterResponseError } from "../core/errors";
+import { OpenRouterArgumentError, OpenRouterConfigError, OpenRouterNotFoundError, OpenRouterResponseError } from "../core/errors";
+import { budgetPath, checkUserIds, segment } from "./arguments";
+import { BaseUrlProof, PROOF_PATH } from "./base-url";
+import { notify, type RequestEvent, type RetryEvent } from "./events";
 import { collect, paginate } from "./paginate";
 import { DEFAULT_RETRY_POLICY, attemptMayHaveApplied, decideRetry, type RetryPolicy } from "./retry";
-import { checkRetryPolicy, checkTimeouts, parseApiUrl, requirePositive, requireWhole } from "./settings";
+import {
+  checkRetryPolicy,
+  checkTimeouts,
+  parseApiUrl,
+  refusedKeyAdvice,
+  requirePositive,
+  requireWhole,
+  type SettingSource,
+  type SettingSources,
+} from "./settings";
 import { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, Transport, type AttemptFailure, type ClientTimeouts } from "./transport";
 import {
-  BUDGET_INTERVALS,
   type AddMembersResult,
   type BudgetAnswer,
   type BudgetInterval,
@@ -53,35 +64,10 @@ import {
 } from "./wire";
 
 export { DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUTS, type ClientTimeouts } from "./transport";
+export type { RequestEvent, RetryEvent } from "./events";
 
 /** Page size asked of list routes: the service's maximum. */
 export const PAGE_LIMIT = 100;
-
-/** One finished attempt (success or failure). Never carries headers, so never the key. */
-export interface RequestEvent {
-  method: string;
-  /** Route path relative to the base URL, query included. */
-  path: string;
-  /** 1 for the first request of a call, 2 for its first retry, ... */
-  attempt: number;
-  /** HTTP status, when an answer arrived. */
-  status?: number;
-  /** Error code when none did (`ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, ...). */
-  errorCode?: string;
-  durationMs: number;
-}
-
-/** A decision to wait and send again. */
-export interface RetryEvent {
-  method: string;
-  path: string;
-  /** The attempt that failed. */
-  attempt: number;
-  /** How long the client waits before the next attempt. */
-  delayMs: number;
-  /** Why: `HTTP 503`, `ECONNRESET`, `HTTP 429, Retry-After 1000 ms`, ... */
-  reason: string;
-}
 
 /** Options of `new OpenRouterClient(...)`. */
 export interface OpenRouterClientOptions {
@@ -103,6 +89,11 @@ export interface OpenRouterClientOptions {
   onRetry?: (event: RetryEvent) => void;
   /** Random source of the backoff jitter, in [0, 1); tests pin it. */
   random?: () => number;
+  /**
+   * Where `baseUrl` and `managementKey` were set (stack config, environment, ...), so that
+   * errors about them name the setting to change. Default: the program options of these names.
+   */
+  sources?: Partial<SettingSources>;
 }
 
 /** Options of the list methods. */
@@ -123,9 +114,12 @@ export class OpenRouterClient {
   readonly #onRequest: ((event: RequestEvent) => void) | undefined;
   readonly #onRetry: ((event: RetryEvent) => void) | undefined;
   readonly #random: () => number;
+  readonly #keySource: SettingSource;
+  readonly #baseUrlProof: BaseUrlProof;
 
   constructor(options: OpenRouterClientOptions) {
-    const base = parseApiUrl(options.baseUrl, "baseUrl");
+    const baseSource = options.sources?.baseUrl ?? { kind: "option", name: "baseUrl" };
+    const base = parseApiUrl(options.baseUrl, baseSource);
     if (typeof options.managementKey !== "string" || options.managementKey.trim() === "") {
       throw new OpenRouterConfigError("managementKey is missing or blank");
     }
@@ -137,6 +131,9 @@ export class OpenRouterClient {
     this.#onRequest = options.onRequest;
     this.#onRetry = options.onRetry;
     this.#random = options.random ?? Math.random;
+    this.#keySource = options.sources?.managementKey ?? { kind: "option", name: "managementKey" };
+    const probe = async (): Promise<void> => void parseWire(WireWorkspacePage, await this.#send("GET", PROOF_PATH, undefined, false), "GET", PROOF_PATH);
+    this.#baseUrlProof = new BaseUrlProof(probe, base, baseSource);
     this.#transport = new Transport({
       base,
       authorization: `Bearer ${options.managementKey.trim()}`,
@@ -333,7 +330,11 @@ export class OpenRouterClient {
     return { [Symbol.asyncIterator]: () => paginate(fetchPage, concurrency) };
   }
 
-  async #send(method: string, path: string, requestBody?: unknown): Promise<unknown> {
+  /**
+   * Sends one call's attempts. A 404 is handed on only once the base URL is proven right
+   * (base-url.ts), unless this call is that proof (`proveNotFound` false).
+   */
+  async #send(method: string, path: string, requestBody?: unknown, proveNotFound = true): Promise<unknown> {
     let elapsedWaitMs = 0;
     // Judged over every attempt: a bulk add whose answer was lost and whose retry was then
     // rate limited did add its users.
@@ -353,51 +354,17 @@ export class OpenRouterClient {
       const decision = decideRetry({ ...outcome.failure, attempt, elapsedWaitMs }, this.#policy, this.#random);
       if (!decision.retry) {
         const note = decision.rule === "budget" || decision.rule === "retry-after" ? decision.reason : undefined;
-        throw outcome.toError({ attempts: attempt, mayHaveApplied, ...(note !== undefined ? { note } : {}) });
+        const status = outcome.failure.status;
+        const advice = status === undefined ? undefined : refusedKeyAdvice(status, this.#keySource);
+        const error = outcome.toError({ attempts: attempt, mayHaveApplied, ...(note !== undefined ? { note } : {}) }, advice);
+        if (proveNotFound && error instanceof OpenRouterNotFoundError) await this.#baseUrlProof.check(error);
+        throw error;
       }
       notify(this.#onRetry, { method, path, attempt, delayMs: decision.delayMs, reason: decision.reason });
       await sleep(decision.delayMs);
       elapsedWaitMs += decision.delayMs;
     }
   }
-}
-
-/**
- * Percent-encodes one path segment. `encodeURIComponent` leaves `.` alone, and a segment of
- * `.` or `..` (even as `%2E%2E`, which URL parsers and proxies normalise) would move the
- * request to another route, so those are refused.
- */
-function segment(field: string, value: string): string {
-  if (typeof value !== "string" || value.trim() === "") {
-    throw new OpenRouterArgumentError(`${field} must be a non-empty string, got ${JSON.stringify(value)}`);
-  }
-  if (value === "." || value === "..") {
-    throw new OpenRouterArgumentError(`${field} ${JSON.stringify(value)} is not an id or slug`);
-  }
-  return encodeURIComponent(value);
-}
-
-function budgetPath(idOrSlug: string, interval: BudgetInterval): string {
-  if (!(BUDGET_INTERVALS as readonly string[]).includes(interval)) {
-    throw new OpenRouterArgumentError(`interval must be one of ${BUDGET_INTERVALS.join(", ")}, got ${JSON.stringify(interval)}`);
-  }
-  return `/workspaces/${segment("idOrSlug", idOrSlug)}/budgets/${interval}`;
-}
-
-function checkUserIds(userIds: readonly string[], method: string): string[] {
-  if (!Array.isArray(userIds)) {
-    throw new OpenRouterArgumentError(`${method}: userIds must be an array, got ${typeof userIds}`);
-  }
-  if (userIds.length === 0) {
-    // The service answers 400 "user_ids is required"; an empty chunk is a caller bug.
-    throw new OpenRouterArgumentError(`${method}: userIds is empty; send at least one user id per request`);
-  }
-  userIds.forEach((userId, index) => {
-    if (typeof userId !== "string" || userId.trim() === "") {
-      throw new OpenRouterArgumentError(`${method}: userIds[${index}] must be a non-empty string, got ${JSON.stringify(userId)}`);
-    }
-  });
-  return [...userIds];
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
@@ -409,12 +376,4 @@ function outcomeFields(failure: AttemptFailure): { status?: number; errorCode?: 
     ...(failure.status !== undefined ? { status: failure.status } : {}),
     ...(failure.errorCode !== undefined ? { errorCode: failure.errorCode } : {}),
   };
-}
-
-function notify<Event>(listener: ((event: Event) => void) | undefined, event: Event): void {
-  try {
-    listener?.(event);
-  } catch {
-    // A logging hook must never change the outcome of a request.
-  }
 }

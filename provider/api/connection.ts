@@ -50,11 +50,7 @@ export async function withNewClient<T>(
   config: ConfigLookup,
   use: (connection: { settings: Settings; client: OpenRouterClient }) => Promise<T>,
 ): Promise<T> {
-  const settings = resolveSettings((key) => {
-    if (key === "openrouter:baseUrl" && overrides.baseUrl !== undefined) return overrides.baseUrl;
-    if (key === "openrouter:managementKey" && overrides.managementKey !== undefined) return overrides.managementKey;
-    return config(key);
-  });
+  const settings = resolveSettings(config, process.env, overrides);
   const client = newClient(settings);
   try {
     return await use({ settings, client });
@@ -76,6 +72,7 @@ export function newClient(settings: Settings): OpenRouterClient {
     managementKey: settings.managementKey,
     retry: settings.retry,
     connections: Math.max(8, settings.concurrency * 2),
+    sources: settings.sources,
     ...(timeout === undefined ? {} : { timeouts: { headersMs: timeout, bodyMs: timeout } }),
   });
 }

@@ -16,8 +16,9 @@
  *   never a duplicate, since slugs are unique, and the Workspace lifecycle settles it by
  *   looking the slug up (workspace/lifecycle.ts `create`).
  *
- * Imports nothing, so it can be loaded anywhere cheaply.
+ * Imports only the error family, so it can be loaded anywhere cheaply.
  */
+import { OpenRouterApiError, OpenRouterNetworkError, OpenRouterResponseError, OpenRouterTimeoutError } from "../core/errors";
 
 /** How hard the client tries. Every field is configurable through the client's `retry` option. */
 export interface RetryPolicy {
@@ -176,4 +177,18 @@ function headerValue(headers: HeadersLike, name: string): string | undefined {
   const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
   const value = record[name] ?? Object.entries(record).find(([key]) => key.toLowerCase() === name)?.[1];
   return Array.isArray(value) ? value[0] : (value as string | undefined);
+}
+
+/**
+ * Whether a change that failed with `error`, after the client's own retries, may go through
+ * when run again later with nothing else changed: the service or the network failed (a
+ * status or code worth another attempt, any 5xx, a timeout, an answer that could not be
+ * read). A refusal (any other 4xx), a bad setting or argument, a host that does not resolve,
+ * or anything unknown is not: something must change first, and no message may promise that
+ * a rerun finishes the job.
+ */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof OpenRouterApiError) return error.status >= 500 || RETRYABLE_STATUSES.has(error.status);
+  if (error instanceof OpenRouterNetworkError) return error.code === undefined || RETRYABLE_ERROR_CODES.has(error.code);
+  return error instanceof OpenRouterTimeoutError || error instanceof OpenRouterResponseError;
 }

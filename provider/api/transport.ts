@@ -51,7 +51,7 @@ export type AttemptFailure = Omit<RetryFailure, "attempt" | "elapsedWaitMs">;
 /** What one attempt came to: the parsed body, or a failure and how to word it as an error. */
 export type Outcome =
   | { ok: true; status: number; body: unknown }
-  | { ok: false; failure: AttemptFailure; toError: (retry: RetrySummary) => OpenRouterError };
+  | { ok: false; failure: AttemptFailure; toError: (retry: RetrySummary, advice?: string) => OpenRouterError };
 
 /** Where and how attempts are sent. */
 export interface TransportOptions {
@@ -120,7 +120,8 @@ export class Transport {
       return {
         ok: false,
         failure: { status, headers: responseHeaders },
-        toError: (retry) => fromResponse(status, text, method, path, { retry, ...(location ? { location } : {}) }),
+        toError: (retry, advice) =>
+          fromResponse(status, text, method, path, { retry, ...(location ? { location } : {}), ...(advice ? { advice } : {}) }),
       };
     }
     if (text.trim() === "") return { ok: true, status, body: undefined };
@@ -138,7 +139,7 @@ export class Transport {
       return {
         ok: false,
         failure: { status: retryStatus, headers: responseHeaders },
-        toError: (retry) => fromResponse(status, text, method, path, { retry }),
+        toError: (retry, advice) => fromResponse(status, text, method, path, { retry, ...(advice ? { advice } : {}) }),
       };
     }
     return { ok: true, status, body };

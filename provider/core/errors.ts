@@ -36,6 +36,8 @@ export interface OpenRouterErrorOptions {
   cause?: unknown;
   /** Attempts made before giving up. */
   retry?: RetrySummary;
+  /** What the user can do about it (which setting to change), appended to the message. */
+  advice?: string;
 }
 
 /**
@@ -59,7 +61,8 @@ export class OpenRouterError extends Error {
   readonly mayHaveApplied?: boolean;
 
   constructor(message: string, options: OpenRouterErrorOptions = {}) {
-    super(withRetrySummary(message, options.retry), options.cause === undefined ? undefined : { cause: options.cause });
+    const advice = options.advice === undefined ? "" : `. ${options.advice}`;
+    super(withRetrySummary(message, options.retry) + advice, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     if (options.method !== undefined) this.method = options.method;
     if (options.path !== undefined) this.path = options.path;
@@ -122,7 +125,7 @@ export class OpenRouterApiError extends OpenRouterError {
   }
 }
 
-/** The service answered 404: what the request named does not exist (or the route does not, under a wrong base URL). */
+/** The service answered 404 under a base URL the client proved right first (api/base-url.ts): what the request named does not exist. */
 export class OpenRouterNotFoundError extends OpenRouterApiError {}
 
 /** The connection failed: refused, reset, or dropped before a whole answer arrived. */
@@ -166,14 +169,11 @@ export class OpenRouterArgumentError extends OpenRouterError {}
  * A create, update or delete that did not happen or did not finish. `reasons` holds one
  * line per failure (a {@link PartialFailureError}: its whole message); `unconfirmed` what
  * was sent but neither confirmed nor refuted (its answer was lost, and so was the listing
- * meant to settle it).
+ * meant to settle it); `retryable` whether running the same operation again may finish it
+ * with nothing else changed (false when something must change first, or when nobody can tell).
  */
 export class ChangeFailedError extends OpenRouterError {
-  constructor(
-    message: string,
-    readonly reasons: string[],
-    readonly unconfirmed: string[] = [],
-  ) {
+  constructor(message: string, readonly reasons: string[], readonly unconfirmed: string[] = [], readonly retryable = false) {
     super(message);
   }
 }
@@ -191,18 +191,15 @@ export class PartialFailureError extends ChangeFailedError {
     readonly id: string,
     readonly properties: Record<string, unknown>,
     unconfirmed: string[] = [],
+    retryable = false,
   ) {
-    super(message, [message], unconfirmed);
+    super(message, [message], unconfirmed, retryable);
   }
 }
 
-/** A change would remove more users than `maxRemovals`; nothing was sent. */
+/** A change would remove more users than `maxRemovals`; nothing was sent. `userIds`: whom, sorted. */
 export class RemovalLimitError extends OpenRouterError {
-  constructor(
-    message: string,
-    readonly removeCount: number,
-    readonly maxRemovals: number,
-  ) {
+  constructor(message: string, readonly removeCount: number, readonly maxRemovals: number, readonly userIds: string[] = []) {
     super(message);
   }
 }
@@ -251,10 +248,12 @@ export interface MembersFileProblem {
   message: string;
 }
 
+/** How many problems a {@link MembersFileError} lists; the rest are counted. */
+export const MEMBERS_FILE_PROBLEMS_SHOWN = 20;
 /**
- * A members file cannot be read or is not valid; `problems` lists every problem found.
- * `cause` is the error behind a file that could not be checked at all (the organization's
- * directory could not be read).
+ * A members file cannot be read or is not valid. `problems`: the first problems found, at
+ * most {@link MEMBERS_FILE_PROBLEMS_SHOWN} (a file from a pull request may hold any number);
+ * `omitted`: how many more; `cause`: why a file could not be checked at all.
  */
 export class MembersFileError extends OpenRouterError {
   /**
@@ -263,13 +262,16 @@ export class MembersFileError extends OpenRouterError {
    * problems instead of an unhandled exception with a stack trace through this package.
    */
   readonly __pulumiRunError = true;
-  constructor(
-    /** The file name or config key the problems are in. */
-    readonly source: string,
-    readonly problems: readonly MembersFileProblem[],
-    cause?: unknown,
-  ) {
-    super(problems.map((problem) => formatProblem(source, problem)).join("\n"), cause === undefined ? {} : { cause });
+  readonly problems: readonly MembersFileProblem[];
+  readonly omitted: number;
+  /** `source`: the file name or config key the problems are in; `omitted`: problems found but not described. */
+  constructor(readonly source: string, problems: readonly MembersFileProblem[], cause?: unknown, omitted = 0) {
+    const shown = problems.slice(0, MEMBERS_FILE_PROBLEMS_SHOWN);
+    const more = problems.length - shown.length + omitted;
+    const rest = more === 0 ? [] : [`${source}: and ${more} more problem${more === 1 ? "" : "s"}`];
+    super([...shown.map((problem) => formatProblem(source, problem)), ...rest].join("\n"), cause === undefined ? {} : { cause });
+    this.problems = shown;
+    this.omitted = more;
   }
 }
 
@@ -293,7 +295,7 @@ export function fromResponse(
   bodyText: string,
   method: string,
   path: string,
-  options: { retry?: RetrySummary; location?: string } = {},
+  options: { retry?: RetrySummary; location?: string; advice?: string } = {},
 ): OpenRouterApiError {
   const body = parseJson(bodyText);
   const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
@@ -314,6 +316,7 @@ export function fromResponse(
     ...(userIds.length > 0 ? { userIds } : {}),
     ...(metadata !== undefined ? { metadata } : {}),
     ...(options.retry !== undefined ? { retry: options.retry } : {}),
+    ...(options.advice !== undefined ? { advice: options.advice } : {}),
   });
 }
 
@@ -343,7 +346,9 @@ function describeTimeout(phase: TimeoutPhase): string {
 
 function describeStatus(status: number, bodyText: string, location: string | undefined): string {
   if (status >= 300 && status < 400) {
-    return `unexpected redirect${location ? ` to ${location}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
+    // Origin and path only: a target's credentials, query and fragment may carry a token.
+    const target = location?.replace(/[?#].*$/s, "").replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/]*@/i, "$1").slice(0, 200);
+    return `unexpected redirect${target ? ` to ${target}` : ""}, not followed so the key is never sent elsewhere; check the base URL`;
   }
   const snippet = bodyText.trim().replace(/\s+/g, " ").slice(0, 200);
   return snippet === "" ? `HTTP ${status} with an empty body` : `HTTP ${status}: ${snippet}`;

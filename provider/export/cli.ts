@@ -10,8 +10,8 @@
  */
 import { writeFileSync, existsSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { DEFAULT_BASE_URL } from "../api/settings";
-import { OpenRouterApiError, OpenRouterArgumentError, OpenRouterConfigError, isOpenRouterError } from "../core/errors";
+import { DEFAULT_BASE_URL, showUrl } from "../api/settings";
+import { OpenRouterArgumentError, OpenRouterConfigError, isOpenRouterError } from "../core/errors";
 import { quote, unknownName } from "../core/messages";
 import { countExport, exportOrganization, formatMembersFile, formatProgram, type ExportProgress } from "./index";
 import { plural } from "./notes";
@@ -32,12 +32,12 @@ Options:
   --output <file>          write the file there instead of to stdout; an existing file is
                            refused unless --force
   --force                  overwrite the --output file
-  --base-url <url>         the API root (default: OPENROUTER_BASE_URL, else ${DEFAULT_BASE_URL})
   --help                   show this text
 
 The management key is read from the environment only, never from the command line (where
 the process list and the shell's history would keep it):
   OPENROUTER_MANAGEMENT_KEY (or OPENROUTER_API_KEY)   a management key of the organization
+  OPENROUTER_BASE_URL   the API root (default ${DEFAULT_BASE_URL})
   OPENROUTER_CONCURRENCY, OPENROUTER_MAX_ATTEMPTS, OPENROUTER_TIMEOUT_MS, ...   as for the provider
 
 Progress goes to stderr; stdout holds nothing but the file when there is no --output.`;
@@ -53,7 +53,6 @@ const OPTIONS = {
   format: { type: "string" },
   output: { type: "string" },
   force: { type: "boolean" },
-  "base-url": { type: "string" },
   help: { type: "boolean" },
 } as const;
 
@@ -67,7 +66,6 @@ export interface ExportCommand {
   format: (typeof FORMATS)[number];
   output?: string;
   force: boolean;
-  baseUrl?: string;
 }
 
 /** Reads the flags after `export`; a bad one is an `OpenRouterArgumentError` naming it (never a value: it could be a key). */
@@ -99,7 +97,6 @@ export function parseExportCommand(argv: readonly string[]): ExportCommand {
     format: format as ExportCommand["format"],
     ...(values.output === undefined ? {} : { output: values.output }),
     force: values.force ?? false,
-    ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
   };
 }
 
@@ -148,7 +145,6 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
   const progress = progressLine(io.stderr);
   try {
     const exported = await exportOrganization({
-      ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
       ...(options.workspaces === undefined ? {} : { workspaces: options.workspaces }),
       byUserIds: options.byUserIds,
       onProgress: progress.report,
@@ -161,11 +157,14 @@ export async function runCommand(argv: readonly string[], io: CommandIo): Promis
     return 0;
   } catch (error) {
     progress.end();
-    return fail(io, describeFailure(error, options.baseUrl ?? env.OPENROUTER_BASE_URL), isUsageError(error) ? 2 : 1);
+    return fail(io, describeFailure(error, env.OPENROUTER_BASE_URL), isUsageError(error) ? 2 : 1);
   }
 }
 
-/** One line, never a stack trace: a failure's message and, where it helps, the fix. */
+/**
+ * One line, never a stack trace: a failure's message, where the client's errors already say
+ * which setting to change (a refused key, a base URL that looks wrong).
+ */
 function describeFailure(error: unknown, baseUrl: string | undefined): string {
   if (!isOpenRouterError(error)) {
     const code = (error as { code?: unknown } | null)?.code;
@@ -173,25 +172,11 @@ function describeFailure(error: unknown, baseUrl: string | undefined): string {
     return `cannot write the file: ${error instanceof Error ? error.message : String(error)}`;
   }
   if (isUsageError(error)) return error.message;
-  const where = `cannot read the organization at ${shownUrl(baseUrl ?? DEFAULT_BASE_URL)}: ${error.message}`;
-  if (error instanceof OpenRouterApiError && error.status === 401) return `${where}. Check OPENROUTER_MANAGEMENT_KEY: the service does not know this key`;
-  if (error instanceof OpenRouterApiError && error.status === 403) return `${where}. The key may not read the organization: use a management key`;
-  if (error instanceof OpenRouterApiError && error.status === 404) return `${where}. Check the base URL (--base-url or OPENROUTER_BASE_URL)`;
-  return where;
+  return `cannot read the organization at ${showUrl(new URL(baseUrl ?? DEFAULT_BASE_URL))}: ${error.message}`;
 }
 
 function isUsageError(error: unknown): boolean {
   return error instanceof OpenRouterArgumentError || error instanceof OpenRouterConfigError;
-}
-
-/** A base URL as an error shows it: origin and path at most (the settings refuse any other part). */
-function shownUrl(value: string): string {
-  try {
-    const url = new URL(value);
-    return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
-  } catch {
-    return quote(value);
-  }
 }
 
 function fail(io: CommandIo, message: string, code: number): number {

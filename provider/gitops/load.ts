@@ -4,7 +4,7 @@
  * the entry.
  */
 import { MembersFileError } from "../core/errors";
-import { parseYaml } from "./parse";
+import { checkSize, parseYaml } from "./parse";
 import { validate, type MembersFile } from "./validate";
 
 /** Where {@link loadMembersFromConfig} looks when `membersFile` is not set. */
@@ -13,11 +13,15 @@ const DEFAULT_MEMBERS_FILE = "members.yaml";
 /** Reads and validates the members file at `path`; errors name `path` as given. */
 export function loadMembersFile(path: string): MembersFile {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- node builtin, loaded when used
-  const { readFileSync } = require("node:fs") as typeof import("node:fs");
+  const { readFileSync, statSync } = require("node:fs") as typeof import("node:fs");
   let text: string;
   try {
+    // A file too large is refused before a byte of it is read.
+    const stats = statSync(path);
+    if (stats.isFile()) checkSize(stats.size, path);
     text = readFileSync(path, "utf8");
   } catch (error) {
+    if (error instanceof MembersFileError) throw error;
     const code = (error as { code?: unknown }).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : String(code ?? error);
     throw new MembersFileError(path, [{ path: "", message: `cannot read the members file: ${why}` }]);

@@ -24,7 +24,7 @@
  */
 import type * as WorkspaceInputs from "../workspace/inputs";
 import type { WorkspaceArgs } from "../workspace/resource";
-import { MembersFileError, type MembersFileProblem } from "../core/errors";
+import { MEMBERS_FILE_PROBLEMS_SHOWN, MembersFileError, type MembersFileProblem } from "../core/errors";
 import { emailProblem, isUuid, normalizeEmail, userIdProblem, workspaceIdProblem } from "../core/ids";
 import { describe, quote, unknownName } from "../core/messages";
 import { validateBudgetsBlock, type BudgetsBlock } from "./budgets";
@@ -128,13 +128,19 @@ export function validate(value: unknown, source: string, lineOf: (segments: Segm
     const line = lineOf(segments);
     return line === undefined ? { path: formatPath(segments) } : { path: formatPath(segments), line };
   };
+  // Past the problems an error shows, only count: finding a line costs a walk of the file.
+  let omitted = 0;
   const report: Report = (segments, message) => {
-    problems.push({ ...locate(segments), message });
+    if (problems.length < MEMBERS_FILE_PROBLEMS_SHOWN) problems.push({ ...locate(segments), message });
+    else omitted++;
+  };
+  const fail: () => never = () => {
+    throw new MembersFileError(source, problems, undefined, omitted);
   };
 
   if (!isPlainObject(value)) {
     report([], `must be a mapping with a "workspaces:" key, got ${describe(value)}`);
-    throw new MembersFileError(source, problems);
+    fail();
   }
   for (const key of Object.keys(value)) {
     if (!(TOP_LEVEL_KEYS as readonly string[]).includes(key)) report([key], unknownKey(key, TOP_LEVEL_KEYS));
@@ -142,16 +148,16 @@ export function validate(value: unknown, source: string, lineOf: (segments: Segm
   const workspaces = value.workspaces;
   if (!isPlainObject(workspaces)) {
     report(["workspaces"], `must be a mapping of workspace slug or UUID to its members, got ${describe(workspaces)}`);
-    throw new MembersFileError(source, problems);
+    fail();
   }
 
   const entries: WorkspaceMembersEntry[] = [];
   const keyByWorkspace = new Map<string, string>();
   for (const [key, raw] of Object.entries(workspaces)) {
     const at = ["workspaces", key] as const;
-    const problemsBefore = problems.length;
+    const problemsBefore = problems.length + omitted;
     const entry = validateEntry(key, raw, at, report, locate);
-    if (problems.length > problemsBefore) continue;
+    if (problems.length + omitted > problemsBefore) continue;
     if (!entry) continue;
     // Two entries on one workspace would be two resources fighting over its members.
     const target = isUuid(entry.workspaceId) ? entry.workspaceId.toLowerCase() : entry.workspaceId;
@@ -167,7 +173,7 @@ export function validate(value: unknown, source: string, lineOf: (segments: Segm
     keyByWorkspace.set(target, key);
     entries.push(entry);
   }
-  if (problems.length > 0) throw new MembersFileError(source, problems);
+  if (problems.length > 0) fail();
   return { source, workspaces: entries };
 }
 
@@ -367,12 +373,13 @@ function unknownKey(key: string, known: readonly string[]): string {
   return unknownName("key", key, known);
 }
 
-function formatPath(segments: Segments): string {
+/** An entry's place as problems name it: `workspaces.platform.users[3]`, odd keys quoted (and cut, as values are). */
+export function formatPath(segments: Segments): string {
   let text = "";
   for (const segment of segments) {
     if (typeof segment === "number") text += `[${segment}]`;
-    else if (/^[A-Za-z0-9_-]+$/.test(segment)) text += text === "" ? segment : `.${segment}`;
-    else text += `[${JSON.stringify(segment)}]`;
+    else if (/^[A-Za-z0-9_-]{1,80}$/.test(segment)) text += text === "" ? segment : `.${segment}`;
+    else text += `[${quote(segment)}]`;
   }
   return text;
 }

@@ -5,6 +5,7 @@
  * routes come in as {@link MemberRoutes}, so any set-membership resource can use it.
  */
 import { runBounded } from "../core/bounded";
+import { isTransient } from "../api/retry";
 import { OpenRouterApiError, OpenRouterArgumentError, OpenRouterNotFoundError, isOpenRouterError } from "../core/errors";
 import { formatIds } from "../core/messages";
 import { chunk } from "../core/sets";
@@ -18,6 +19,12 @@ export interface MemberRoutes<T extends MemberRecord> {
   remove(userIds: string[]): Promise<number>;
   /** Every current record, every page. */
   list(): Promise<T[]>;
+  /**
+   * Which of `userIds` may never join the set (users outside the organization), asked when
+   * the service refuses a whole add (400) without saying whom it refuses. Without it, such
+   * a refusal fails its batch.
+   */
+  outsiders?(userIds: readonly string[]): Promise<string[]>;
 }
 
 /** How the changes are sent. */
@@ -30,13 +37,31 @@ export interface ApplyOptions {
   goneIsDone?: boolean;
 }
 
+/** One thing that kept a plan from going through. */
+export interface ApplyFailure {
+  /** What happened, one line, for the error. */
+  reason: string;
+  /**
+   * Whether running the same change again may finish it with nothing else changed (the
+   * service or the network failed, an answer was lost). A refusal is not: something must
+   * change first, and the caller says what.
+   */
+  retryable: boolean;
+  /** The HTTP status of a refusal, so that the caller can say what to change. */
+  status?: number;
+  /** Sorted: the users a refusal named (removals the service would not make for them). */
+  userIds?: string[];
+}
+
 /** What applying a plan did. */
 export interface ApplyOutcome {
   /** Users confirmed added, and removed. */
   added: number;
   removed: number;
-  /** One line per failure, for the error; empty when everything went through. */
-  failures: string[];
+  /** Empty when everything went through. */
+  failures: ApplyFailure[];
+  /** Sorted: users the routes' `outsiders` named; never sent again, and everyone else of their batches was. */
+  outsiders: string[];
   /** Users whose change was sent but neither confirmed nor refuted (also marked so in the ledger). */
   unconfirmed: string[];
 }
@@ -55,6 +80,8 @@ interface BatchOutcome {
   removed: number;
   /** Asked to be added; the answer returned no record for them. */
   leftOut: string[];
+  /** Refused by the service as outsiders (see {@link MemberRoutes.outsiders}). */
+  outsiders: string[];
   /** Removals the service refused, each with its reason. */
   refused: { userId: string; reason: string }[];
   unsettled: Unsettled[];
@@ -92,32 +119,75 @@ export async function applyChanges<T extends MemberRecord>(
   const outcome: ApplyOutcome = {
     added: sum(done, (batch) => batch.added),
     removed: sum(done, (batch) => batch.removed),
-    failures: run.errors.map(errorMessage),
+    failures: run.errors.map(toFailure),
+    outsiders: done.flatMap((batch) => batch.outsiders),
     unconfirmed: [],
   };
   const unsettled = [...lost, ...done.flatMap((batch) => batch.unsettled)];
   if (unsettled.length > 0) await settle(routes, unsettled, ledger, outcome);
 
+  // A member the service left out of its answer, when the service does that rather than
+  // refuse: an outsider if the routes can tell, else a failure without a reason.
   const leftOut = done.flatMap((batch) => batch.leftOut);
-  if (leftOut.length > 0) {
-    outcome.failures.push(`the service did not add ${formatIds(leftOut)} (no membership returned; are they members of the organization?)`);
+  const leftOutsiders = new Set(leftOut.length > 0 ? await outsidersAmong(routes, leftOut) : []);
+  outcome.outsiders = [...outcome.outsiders, ...leftOutsiders].sort();
+  const unexplained = leftOut.filter((userId) => !leftOutsiders.has(userId));
+  if (unexplained.length > 0) {
+    outcome.failures.push({ reason: `the service returned no membership for ${formatIds(unexplained)} and gave no reason`, retryable: true });
   }
   const refused = done.flatMap((batch) => batch.refused);
   if (refused.length > 0) {
     const reasons = [...new Set(refused.map((refusal) => refusal.reason))].join(" ");
-    outcome.failures.push(`the service refused to remove ${formatIds(refused.map((refusal) => refusal.userId).sort())}: ${reasons}`);
+    const userIds = refused.map((refusal) => refusal.userId).sort();
+    outcome.failures.push({ reason: `the service refused to remove ${formatIds(userIds)}: ${reasons}`, retryable: false, userIds });
   }
-  if (run.skipped > 0) outcome.failures.push(`${run.skipped} batch(es) not sent after the failure`);
+  if (run.skipped > 0) outcome.failures.push({ reason: `${run.skipped} batch(es) not sent after the failure`, retryable: true });
   return outcome;
 }
 
+/**
+ * Adds a batch. When the service refuses it whole (400) for users outside the organization,
+ * which it does without naming them, the routes' `outsiders` name them (one listing, shared
+ * by every batch of the operation) and the rest is sent again, so that every user who can
+ * join does: as removals already retry without the users refused.
+ */
 async function addBatch<T extends MemberRecord>(routes: MemberRoutes<T>, userIds: string[], ledger: MembershipLedger<T>): Promise<BatchOutcome> {
-  const asked = new Set(userIds);
+  const outsiders: string[] = [];
+  let pending = userIds;
+  let records: T[] = [];
+  while (pending.length > 0) {
+    try {
+      records = await routes.add(pending);
+      break;
+    } catch (error) {
+      const refusedWhole = error instanceof OpenRouterApiError && error.status === 400;
+      const found = refusedWhole ? await outsidersAmong(routes, pending) : [];
+      if (found.length === 0) throw error;
+      outsiders.push(...found);
+      const foundSet = new Set(found);
+      pending = pending.filter((userId) => !foundSet.has(userId));
+    }
+  }
+  const asked = new Set(pending);
   // Never record a user the service did not return a record for.
-  const confirmed = (await routes.add(userIds)).filter((record) => asked.has(record.userId));
+  const confirmed = records.filter((record) => asked.has(record.userId));
   ledger.confirmAdded(confirmed);
   const returned = new Set(confirmed.map((record) => record.userId));
-  return { added: confirmed.length, removed: 0, leftOut: userIds.filter((u) => !returned.has(u)), refused: [], unsettled: [] };
+  const leftOut = pending.filter((u) => !returned.has(u));
+  return { added: confirmed.length, removed: 0, leftOut, outsiders, refused: [], unsettled: [] };
+}
+
+/**
+ * The outsiders among `userIds`, by the routes' own judgement; none when the routes cannot
+ * tell, or asking them failed (the failure that asked stands as it is).
+ */
+async function outsidersAmong<T extends MemberRecord>(routes: MemberRoutes<T>, userIds: readonly string[]): Promise<string[]> {
+  if (routes.outsiders === undefined) return [];
+  try {
+    return await routes.outsiders(userIds);
+  } catch {
+    return [];
+  }
 }
 
 async function removeBatch<T extends MemberRecord>(
@@ -127,7 +197,7 @@ async function removeBatch<T extends MemberRecord>(
   options: ApplyOptions,
 ): Promise<BatchOutcome> {
   const { removedCount, sent, refused } = await removeRefusingSome(routes, userIds, options.goneIsDone ?? false);
-  const result: BatchOutcome = { added: 0, removed: 0, leftOut: [], refused, unsettled: [] };
+  const result: BatchOutcome = { added: 0, removed: 0, leftOut: [], outsiders: [], refused, unsettled: [] };
   if (removedCount >= sent.length) {
     ledger.forget(sent);
     result.removed = sent.length;
@@ -154,10 +224,12 @@ async function settle<T extends MemberRecord>(
   } catch (error) {
     outcome.unconfirmed = unsettled.map((u) => u.userId);
     ledger.markUnconfirmed(outcome.unconfirmed);
-    outcome.failures.push(
-      `could not confirm what happened to ${formatIds(outcome.unconfirmed)}: ${errorMessage(error)}; ` +
+    outcome.failures.push({
+      reason:
+        `could not confirm what happened to ${formatIds(outcome.unconfirmed)}: ${errorMessage(error)}; ` +
         "they are recorded in unconfirmedUserIds, and the next update, refresh or destroy settles them",
-    );
+      retryable: true,
+    });
     return;
   }
   const notRemoved: string[] = [];
@@ -173,7 +245,9 @@ async function settle<T extends MemberRecord>(
       notRemoved.push(userId);
     }
   }
-  if (notRemoved.length > 0) outcome.failures.push(`the service did not remove ${formatIds(notRemoved)} and gave no reason`);
+  if (notRemoved.length > 0) {
+    outcome.failures.push({ reason: `the service did not remove ${formatIds(notRemoved)} and gave no reason`, retryable: true });
+  }
 }
 
 /**
@@ -223,4 +297,9 @@ function sum<T>(items: readonly T[], value: (item: T) => number): number {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function toFailure(error: unknown): ApplyFailure {
+  const status = error instanceof OpenRouterApiError ? error.status : undefined;
+  return { reason: errorMessage(error), retryable: isTransient(error), ...(status === undefined ? {} : { status }) };
 }

@@ -7,6 +7,7 @@
  */
 import { workspaceMove } from "../api/workspace-ref";
 import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
+import { formatIds } from "../core/messages";
 import { isUnknown } from "../core/unknowns";
 import { namedById, recordedNames } from "./names";
 
@@ -118,14 +119,39 @@ export function planDelete(input: DeletePlanInput): MemberPlan {
 }
 
 /**
- * The `maxRemovals` guard, to be called with the planned removal count before any request
- * that changes anything. Returns the reason to refuse, or `undefined` when within the limit
- * (or when no limit is set).
+ * The `maxRemovals` guard, to be called with the planned removals before any request that
+ * changes anything. Returns the reason to refuse, naming the count, the limit and the first
+ * users, or `undefined` when within the limit (or when no limit is set).
  */
-export function checkRemovalLimit(removeCount: number, maxRemovals: number | undefined | null): string | undefined {
-  if (maxRemovals === undefined || maxRemovals === null || removeCount <= maxRemovals) return undefined;
-  const users = removeCount === 1 ? "1 user" : `${removeCount} users`;
-  return `would remove ${users}, more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
+export function checkRemovalLimit(remove: readonly string[], maxRemovals: number | undefined | null): string | undefined {
+  if (maxRemovals === undefined || maxRemovals === null || remove.length <= maxRemovals) return undefined;
+  const users = remove.length === 1 ? "1 user" : `${remove.length} users`;
+  return `would remove ${users} (${formatIds(remove)}), more than maxRemovals (${maxRemovals}); raise maxRemovals or split the change`;
+}
+
+/**
+ * The `maxRemovals` guard as a preview can apply it, in `check`, from the inputs the state
+ * records (`olds`) and the program's new ones: the users recorded and no longer wanted nor
+ * protected, on the same workspace. In additive mode that is what `up` removes (the state's
+ * inputs are its managed users; after a refresh, those still there); in exclusive mode `up`
+ * also removes members it finds by listing, and guards those itself. Undefined within the
+ * limit, without one, on another workspace (`up` guards the delete that a move starts with),
+ * when emails name people, or while an input is a preview unknown.
+ *
+ * Not in `diff`: the Pulumi CLI calls `diff` during `pulumi refresh` too, comparing the
+ * refreshed outputs with the old inputs, and a throw there would break refresh.
+ */
+export function removalsOverLimit(olds: Record<string, unknown>, news: Record<string, unknown>): { remove: string[]; maxRemovals: number } | undefined {
+  const maxRemovals = limitOf(news.maxRemovals);
+  if (maxRemovals === undefined || olds.workspaceId !== news.workspaceId) return undefined;
+  // Whom emails name is known only from the directory, which check never reads: a user moved
+  // from userIds to emails is no removal, so with emails on either side `up` alone guards.
+  if (readIds(olds.emails).ids.length > 0 || readIds(news.emails).ids.length > 0) return undefined;
+  const wanted = readIds(news.userIds);
+  const guarded = readIds(news.protectedUserIds);
+  if (wanted.unknown || guarded.unknown) return undefined;
+  const remove = readIds(olds.userIds).ids.filter((id) => !wanted.has(id) && !guarded.has(id));
+  return remove.length > maxRemovals ? { remove: remove.sort(), maxRemovals } : undefined;
 }
 
 /** The engine-facing diff result (the shape of `pulumi.dynamic.DiffResult`). */

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 /**
- * Runs the OpenRouter emulator from the command line with a seeded demo organization and
- * prints the base URL and a management key to use with it, then what the demo holds.
+ * `openrouter-emulator`, the executable the package installs: runs the OpenRouter emulator
+ * with a seeded demo organization and prints the base URL and a management key to use with
+ * it, then what the demo holds.
  *
- *   npm run emulator -- --port 4010 --seed demo --latency 20 --fault-rate 0.05
+ *   npx openrouter-emulator --port 4010 --seed demo --latency 20 --fault-rate 0.05
  */
 import { parseArgs } from "node:util";
 import { DEFAULT_RANDOM_FAULT_KINDS, type RandomFaultKind } from "./faults";
@@ -11,10 +12,12 @@ import { DEMO_WORKSPACE_SLUG, seedDemoOrganization } from "./demo";
 import { startEmulator, type Emulator, type EmulatorOptions } from "./emulator";
 
 const USAGE = `Usage: openrouter-emulator [options]
-  --host <host>            listen address (default 127.0.0.1)
+  --host <host>            listen address (default 127.0.0.1); see "Base URL" below
   --port <port>            port, 0 for any free one (default 4010)
-  --seed <seed>            deterministic ids, keys and faults ("demo" gives a fixed organization)
-  --management-key <key>   accept this management key instead of a generated one
+  --seed <text>            any text: the same seed gives the same management key, ids and
+                           random-fault draws on every start, so scripts and stack config
+                           can keep them (default: random); "demo" is a seed like any other
+  --management-key <key>   accept this management key instead of the generated one
   --latency <ms>           latency added to every request (default 0)
   --fault-rate <0..1>      random fault rate (default 0)
   --fault-kinds <list>     comma-separated: ${[...DEFAULT_RANDOM_FAULT_KINDS, "apply-then-drop"].join(",")}
@@ -22,6 +25,11 @@ const USAGE = `Usage: openrouter-emulator [options]
   --non-org <mode>         reject | leave-out: bulk add with users outside the organization
   --empty                  do not seed the demo organization
   --help                   show this text
+
+Base URL: the provider refuses plain http to a host that is not loopback (the key would
+cross the network unencrypted). So OPENROUTER_BASE_URL is printed for a loopback host, and
+for 0.0.0.0 or :: as 127.0.0.1 or [::1] (reachable from this machine); for any other
+host it is not printed: serve the emulator through an https proxy and use that URL.
 
 Routes, under the base URL, with the management key as a bearer token:
   GET|POST /workspaces, GET|PATCH|DELETE /workspaces/{id}
@@ -31,6 +39,26 @@ Routes, under the base URL, with the management key as a bearer token:
                                                      interval: daily|weekly|monthly|lifetime
   GET /guardrails/{id}, GET|POST /guardrails/{id}/assignments/members,
   POST /guardrails/{id}/assignments/members/remove`;
+
+/**
+ * The base URL to print for a server listening on `host`, or why there is none: the
+ * provider accepts plain http only to a loopback host, so an address every interface
+ * listens on is printed as its loopback address, and any other host is not printed.
+ */
+export function printedBaseUrl(host: string, port: number, basePath: string): { url: string } | { refused: string } {
+  const loopback = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "[::1]" : isLoopback(host) ? (host.includes(":") ? `[${host}]` : host) : undefined;
+  if (loopback !== undefined) return { url: `http://${loopback}:${port}${basePath}` };
+  return {
+    refused:
+      `The provider refuses plain http to ${host}, which is not a loopback host (the key would cross the network ` +
+      "unencrypted): serve the emulator through an https proxy and set OPENROUTER_BASE_URL to the proxy's URL, " +
+      `ending in ${basePath}.`,
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
 
 /** Turns command-line arguments into emulator options; throws naming the bad flag. */
 export function parseCliOptions(argv: string[]): { options: EmulatorOptions; seedDemo: boolean; help: boolean } {
@@ -117,7 +145,8 @@ async function main(): Promise<void> {
   const emulator = await startEmulator(options);
   if (seedDemo) seedDemoOrganization(emulator);
   console.log(`OpenRouter emulator listening on ${emulator.url}`);
-  console.log(`OPENROUTER_BASE_URL=${emulator.url}`);
+  const base = printedBaseUrl(emulator.host, emulator.port, new URL(emulator.url).pathname);
+  console.log("url" in base ? `OPENROUTER_BASE_URL=${base.url}` : `# ${base.refused}`);
   console.log(`OPENROUTER_MANAGEMENT_KEY=${emulator.managementKey}`);
   if (seedDemo) printDemo(emulator);
   const stop = (signal: string) => {

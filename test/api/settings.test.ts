@@ -4,11 +4,12 @@
  */
 import { inspect } from "node:util";
 import { OpenRouterConfigError } from "../../provider/core/errors";
-import { DEFAULT_BASE_URL, MAX_BATCH_SIZE, checkBaseUrl, resolveSettings, type ConfigLookup } from "../../provider/api/settings";
+import { DEFAULT_BASE_URL, MAX_BATCH_SIZE, checkBaseUrl, refusedKeyAdvice, resolveSettings, type ConfigLookup } from "../../provider/api/settings";
 
 const KEY = "sk-or-v1-settings-test-key-0123456789";
 const config = (values: Record<string, string>): ConfigLookup => (key) => values[key];
 const noConfig = config({});
+const withKeyEnv = (): NodeJS.ProcessEnv => ({ OPENROUTER_MANAGEMENT_KEY: KEY });
 
 describe("the management key", () => {
   it.each<[string, Record<string, string>, NodeJS.ProcessEnv, string]>([
@@ -79,24 +80,100 @@ describe("the base URL", () => {
   });
 
   it.each<[string, string, RegExp]>([
-    ["plain http off loopback", "http://openrouter.ai/api/v1", /"http:\/\/openrouter\.ai" uses plain http to a host that is not loopback; use https/],
-    ["plain http to a private address", "http://10.0.0.5/api/v1", /not loopback/],
-    ["plain http to a name that merely starts like loopback", "http://127.0.0.1.evil.example/api/v1", /not loopback/],
-    ["credentials in the URL", "https://user:pass@openrouter.ai/api/v1", /must not carry credentials/],
-    ["a query", "https://openrouter.ai/api/v1?x=1", /must not have a query or fragment/],
+    ["plain http off loopback", "http://openrouter.ai/api/v1", /uses plain http to http:\/\/openrouter\.ai, which is not a loopback host: .* Use https:\/\//],
+    ["plain http to a private address", "http://10.0.0.5/api/v1", /not a loopback host/],
+    ["plain http to a name that merely starts like loopback", "http://127.0.0.1.evil.example/api/v1", /not a loopback host/],
+    ["credentials in the URL", "https://user:pass@openrouter.ai/api/v1", /must not carry a user name or password/],
+    ["a query", "https://openrouter.ai/api/v1?x=1", /must not have a query or fragment .*; set it to https:\/\/openrouter\.ai\/api\/v1 alone/],
     ["a fragment", "https://openrouter.ai/api/v1#x", /must not have a query or fragment/],
-    ["another scheme", "ftp://openrouter.ai/api/v1", /must be an http\(s\) URL/],
-    ["something that is not a URL", "openrouter.ai/api/v1", /is not a URL/],
-  ])("refuses %s, naming openrouter:baseUrl", (_name, value, reason) => {
+    ["another scheme", "ftp://openrouter.ai/api/v1", /must start with https:\/\//],
+    ["something that is not a URL", "openrouter.ai/api/v1", /is not a URL .* Set it to the API's root, such as https:\/\/openrouter\.ai\/api\/v1\.$/],
+  ])("refuses %s, naming the setting it came from", (_name, value, reason) => {
     expect(() => resolveSettings(config({ "openrouter:baseUrl": value }), withKey)).toThrow(OpenRouterConfigError);
     expect(() => resolveSettings(config({ "openrouter:baseUrl": value }), withKey)).toThrow(reason);
-    expect(() => resolveSettings(noConfig, { ...withKey, OPENROUTER_BASE_URL: value })).toThrow(/openrouter:baseUrl/);
+    expect(() => resolveSettings(config({ "openrouter:baseUrl": value }), withKey)).toThrow(/^stack config openrouter:baseUrl /);
+    expect(() => resolveSettings(noConfig, { ...withKey, OPENROUTER_BASE_URL: value })).toThrow(/^the environment variable OPENROUTER_BASE_URL /);
+    expect(() => resolveSettings(noConfig, withKey, { baseUrl: value })).toThrow(/^the program option baseUrl /);
   });
 
   it("never echoes credentials it refuses", () => {
     expect(() => checkBaseUrl("https://user:hunter2@openrouter.ai/api/v1")).toThrow(
       expect.objectContaining({ message: expect.not.stringContaining("hunter2") }),
     );
+  });
+
+  // Issue 16, item 2: previews run in pull requests, whose output lands in PR comments.
+  it.each<[string, string]>([
+    ["the key itself", KEY],
+    ["a key pasted with a space before it", ` ${KEY}`],
+    ["the key in a query", `https://openrouter.ai/api/v1?key=${KEY}`],
+    ["the key in a fragment", `https://openrouter.ai/api/v1#${KEY}`],
+    ["the key as a password", `https://me:${KEY}@openrouter.ai/api/v1`],
+    ["the key as a user name", `https://${KEY}@openrouter.ai/api/v1`],
+    ["the key as a scheme", `${KEY}://openrouter.ai/api/v1`],
+  ])("shows no part of %s when it refuses the base URL", (_name, value) => {
+    for (const attempt of [
+      () => resolveSettings(config({ "openrouter:baseUrl": value }), withKey),
+      () => resolveSettings(noConfig, { ...withKey, OPENROUTER_BASE_URL: value }),
+      () => resolveSettings(noConfig, withKey, { baseUrl: value }),
+    ]) {
+      expect(attempt).toThrow(OpenRouterConfigError);
+      expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining(KEY.slice(9, 20)) }));
+    }
+  });
+
+  it("says a key given as the base URL belongs in the key's setting, beside where it was found", () => {
+    expect(() => resolveSettings(config({ "openrouter:baseUrl": KEY }), withKey)).toThrow(
+      /It looks like an API key, which belongs in the stack config secret openrouter:managementKey \(pulumi config set --secret\); .* plain text/,
+    );
+    expect(() => resolveSettings(noConfig, { ...withKey, OPENROUTER_BASE_URL: KEY })).toThrow(
+      /It looks like an API key, which belongs in the environment variable OPENROUTER_MANAGEMENT_KEY\.$/,
+    );
+  });
+});
+
+describe("where each value came from (issue 16, item 6)", () => {
+  it("records the source of the key and the base URL, never the key", () => {
+    expect(resolveSettings(noConfig, { OPENROUTER_API_KEY: KEY }).sources).toEqual({
+      managementKey: { kind: "env", name: "OPENROUTER_API_KEY" },
+      baseUrl: { kind: "default" },
+    });
+    expect(resolveSettings(config({ "openrouter:managementKey": KEY, "openrouter:baseUrl": "https://a.example/api/v1" }), {}).sources).toEqual({
+      managementKey: { kind: "config", name: "openrouter:managementKey" },
+      baseUrl: { kind: "config", name: "openrouter:baseUrl" },
+    });
+    const fromOptions = resolveSettings(config({ "openrouter:managementKey": "other" }), {}, { managementKey: KEY, baseUrl: "https://b.example/api/v1" });
+    expect(fromOptions.managementKey).toBe(KEY);
+    expect(fromOptions.sources).toEqual({ managementKey: { kind: "option", name: "managementKey" }, baseUrl: { kind: "option", name: "baseUrl" } });
+    expect(JSON.stringify(fromOptions)).not.toContain(KEY);
+  });
+
+  it.each<[string, unknown, RegExp]>([
+    ["a number", 12345, /^The program option managementKey must be a string, not a number; pass a string, or leave it out/],
+    ["a Pulumi Output", { apply: () => undefined }, /^The program option managementKey must be a string, not a Pulumi Output; lookups need the plain value/],
+    ["a list", [KEY], /not a list/],
+  ])("a key of the wrong type (%s) is a settings error, never a TypeError, and shows nothing of it", (_name, value, reason) => {
+    const attempt = () => resolveSettings(noConfig, {}, { managementKey: value });
+    expect(attempt).toThrow(OpenRouterConfigError);
+    expect(attempt).toThrow(reason);
+    expect(attempt).toThrow(expect.objectContaining({ message: expect.not.stringContaining(KEY.slice(9, 20)) }));
+  });
+
+  it("a base URL given as a URL object is a settings error saying to pass its text", () => {
+    expect(() => resolveSettings(noConfig, withKeyEnv(), { baseUrl: new URL("https://openrouter.ai/api/v1") })).toThrow(
+      /^The program option baseUrl must be a string, not a URL object; pass its text \(url\.href\)\.$/,
+    );
+  });
+
+  it("explains a 401 with the setting that holds the key, and a 403 only for a key from OPENROUTER_API_KEY", () => {
+    expect(refusedKeyAdvice(401, { kind: "env", name: "OPENROUTER_MANAGEMENT_KEY" })).toBe(
+      "The management key in the environment variable OPENROUTER_MANAGEMENT_KEY was not accepted: set it to a current " +
+        "management key (made at https://openrouter.ai/settings/management-keys).",
+    );
+    expect(refusedKeyAdvice(403, { kind: "env", name: "OPENROUTER_API_KEY" })).toMatch(/usually holds an inference key; this needs a management key/);
+    // The default workspace answers 403 to any member change, whatever the key.
+    expect(refusedKeyAdvice(403, { kind: "config", name: "openrouter:managementKey" })).toBeUndefined();
+    expect(refusedKeyAdvice(404, { kind: "env", name: "OPENROUTER_API_KEY" })).toBeUndefined();
   });
 });
 
@@ -105,7 +182,13 @@ describe("counts: batch size, concurrency and the retry and timeout knobs", () =
 
   it("defaults to batches of 100, 4 requests at once, the client's own retry policy and timeouts", () => {
     const settings = resolveSettings(noConfig, withKey);
-    expect({ ...settings }).toEqual({ baseUrl: DEFAULT_BASE_URL, batchSize: 100, concurrency: 4, retry: {} });
+    expect({ ...settings }).toEqual({
+      baseUrl: DEFAULT_BASE_URL,
+      batchSize: 100,
+      concurrency: 4,
+      retry: {},
+      sources: { managementKey: { kind: "env", name: "OPENROUTER_MANAGEMENT_KEY" }, baseUrl: { kind: "default" } },
+    });
   });
 
   it.each([1, 37, MAX_BATCH_SIZE])("accepts a batch size of %d", (size) => {
@@ -117,15 +200,27 @@ describe("counts: batch size, concurrency and the retry and timeout knobs", () =
     expect(resolveSettings(noConfig, { ...withKey, OPENROUTER_BATCH_SIZE: " 9 " }).batchSize).toBe(9);
   });
 
-  it.each(["0", "101", "2.5", "-1", "ten", "1e2x"])("refuses a batch size of %j, naming both places and the value", (value) => {
+  it.each(["0", "101", "2.5", "-1", "1e9"])("refuses a batch size of %j, naming where it was set, the value and what to do", (value) => {
+    const rule = `must be a whole number from 1 to 100, not ${JSON.stringify(value)}: change it, or unset it for the default (100).`;
     expect(() => resolveSettings(config({ "openrouter:batchSize": value }), withKey)).toThrow(
-      new OpenRouterConfigError(`openrouter:batchSize / OPENROUTER_BATCH_SIZE must be a whole number from 1 to 100, not ${JSON.stringify(value)}.`),
+      new OpenRouterConfigError(`stack config openrouter:batchSize ${rule}`),
+    );
+    expect(() => resolveSettings(noConfig, { ...withKey, OPENROUTER_BATCH_SIZE: value })).toThrow(
+      new OpenRouterConfigError(`the environment variable OPENROUTER_BATCH_SIZE ${rule}`),
+    );
+  });
+
+  it.each(["ten", "1e2x", KEY])("refuses a batch size of %j without quoting what is not a number", (value) => {
+    expect(() => resolveSettings(config({ "openrouter:batchSize": value }), withKey)).toThrow(
+      new OpenRouterConfigError(
+        "stack config openrouter:batchSize must be a whole number from 1 to 100 (its value is not shown): change it, or unset it for the default (100).",
+      ),
     );
   });
 
   it("bounds concurrency to 1..16", () => {
     expect(resolveSettings(config({ "openrouter:concurrency": "16" }), withKey).concurrency).toBe(16);
-    expect(() => resolveSettings(config({ "openrouter:concurrency": "17" }), withKey)).toThrow(/openrouter:concurrency \/ OPENROUTER_CONCURRENCY must be a whole number from 1 to 16, not "17"/);
+    expect(() => resolveSettings(config({ "openrouter:concurrency": "17" }), withKey)).toThrow(/^stack config openrouter:concurrency must be a whole number from 1 to 16, not "17"/);
   });
 
   it("maps the retry and timeout knobs onto the client's policy", () => {
@@ -141,6 +236,6 @@ describe("counts: batch size, concurrency and the retry and timeout knobs", () =
   });
 
   it("refuses a retry knob out of range, naming it", () => {
-    expect(() => resolveSettings(config({ "openrouter:maxAttempts": "21" }), withKey)).toThrow(/openrouter:maxAttempts \/ OPENROUTER_MAX_ATTEMPTS .* not "21"/);
+    expect(() => resolveSettings(config({ "openrouter:maxAttempts": "21" }), withKey)).toThrow(/^stack config openrouter:maxAttempts must be a whole number from 1 to 20, not "21": change it, or unset it to keep the default\.$/);
   });
 });

@@ -118,7 +118,8 @@ describe("create", () => {
     emulator.log.clear();
     const error = await expectRejection(lifecycle.create(await checked({ workspaceId: "nope", daily: 5 })), OpenRouterNotFoundError);
     expect(error.message).toContain('Workspace "nope" was not found; nothing was changed');
-    expect(requests()).toEqual(["GET workspace 404"]);
+    // The 404 is believed once the base URL is proven right: GET /workspaces answers 200.
+    expect(requests()).toEqual(["GET workspace 404", "GET workspace 200"]);
   });
 
   it("refuses, before any change, limits out of order with a budget it does not manage, naming both and what to do", async () => {

@@ -157,7 +157,7 @@ describe("a plain-http base URL off loopback", () => {
     ];
 
     for (const error of errors) {
-      expect(error).toMatchObject({ name: "OpenRouterConfigError", message: expect.stringContaining("uses plain http to a host that is not loopback") });
+      expect(error).toMatchObject({ name: "OpenRouterConfigError", message: expect.stringContaining("which is not a loopback host") });
       scan("plain-http refusal", error);
     }
     expect(requests).toBe(0);

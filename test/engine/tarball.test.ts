@@ -1,5 +1,8 @@
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { MANAGEMENT_KEYS_PAGE } from "../../provider/api/settings";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import {
   Engine,
@@ -110,4 +113,77 @@ it("creates, reads and deletes through the plugin running in the project", async
   expect((await engine.destroy()).map((s) => s.op)).toEqual(["delete"]);
   expect(emulator.memberIds("installed")).toEqual([]);
   expect(plugin.stdout + plugin.stderr).not.toContain(emulator.managementKey);
+});
+
+// Issue 16, item 9: the emulator is an executable of the installed package, and what it
+// prints is what the installed provider takes.
+it("installs the openrouter-emulator executable, whose printed base URL and key the installed lookups accept", async () => {
+  const bin = join(project.dir, "node_modules", ".bin", "openrouter-emulator");
+  const help = await runUntil(bin, ["--help"], () => false);
+  expect(help).toMatch(/^Usage: openrouter-emulator \[options\]/);
+
+  const child = spawn(bin, ["--port", "0", "--seed", "tarball-bin"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const output = await outputUntil(child, (text) => text.includes("OPENROUTER_MANAGEMENT_KEY="));
+    const baseUrl = /^OPENROUTER_BASE_URL=(\S+)$/m.exec(output)?.[1];
+    const managementKey = /^OPENROUTER_MANAGEMENT_KEY=(\S+)$/m.exec(output)?.[1];
+    const installed = createRequire(join(project.dir, "package.json"))("pulumi-openrouter") as typeof import("../../provider/index");
+    const workspaces = await installed.listWorkspaces({ baseUrl: baseUrl!, managementKey: managementKey! });
+    expect(workspaces.map((workspace) => workspace.slug)).toEqual(["default", "demo-platform", "demo-research"]);
+  } finally {
+    child.kill("SIGTERM");
+  }
+});
+
+// Issue 20: the export is an executable of the installed package too.
+it("installs the pulumi-openrouter executable, whose export --help explains it", async () => {
+  const help = await runUntil(join(project.dir, "node_modules", ".bin", "pulumi-openrouter"), ["export", "--help"], () => false);
+  expect(help).toMatch(/^Usage: pulumi-openrouter export \[options\]/);
+});
+
+async function runUntil(command: string, args: string[], done: (output: string) => boolean): Promise<string> {
+  const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    return await outputUntil(child, done);
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+/** What the child printed once `done` holds for it, or once it exits. */
+function outputUntil(child: ReturnType<typeof spawn>, done: (output: string) => boolean): Promise<string> {
+  let output = "";
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer from the executable: ${output}`)), 20_000);
+    const finish = (): void => {
+      clearTimeout(timer);
+      resolve(output);
+    };
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (done(output)) finish();
+    });
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.on("exit", finish);
+  });
+}
+
+// Issue 16, item 8: the README the package ships says how to add it to a project, in terms
+// that stay true: the peer range and the executable as package.json declares them.
+it("ships a README whose Getting started names the peer range, the key page and the executable package.json declares", () => {
+  const installed = join(project.dir, "node_modules", "pulumi-openrouter");
+  const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8")) as {
+    peerDependencies: Record<string, string>;
+    bin: Record<string, string>;
+  };
+  const readme = readFileSync(join(installed, "README.md"), "utf8");
+  const gettingStarted = readme.slice(readme.indexOf("## Getting started"), readme.indexOf("## Example"));
+  expect(gettingStarted).toContain("npm install pulumi-openrouter");
+  expect(gettingStarted).toContain(`today \`${manifest.peerDependencies["@pulumi/pulumi"]}\``);
+  expect(gettingStarted).toContain(MANAGEMENT_KEYS_PAGE);
+  expect(Object.keys(manifest.bin).sort()).toEqual(["openrouter-emulator", "pulumi-openrouter"]);
+  expect(gettingStarted).toContain("npx openrouter-emulator");
+  expect(gettingStarted).toContain("npx pulumi-openrouter export");
+  expect(gettingStarted).toContain("retainOnDelete");
+  expect(readme).not.toContain("Every error the package throws is an");
 });

@@ -110,7 +110,7 @@ describe("pulumi-openrouter export", () => {
   });
 
   it.each([
-    [["export", "--frobnicate"], /unknown option "--frobnicate": the options are --workspace, --ids, --format, --output, --force, --base-url, --help/],
+    [["export", "--frobnicate"], /unknown option "--frobnicate": the options are --workspace, --ids, --format, --output, --force, --help/],
     [["export", "--worksapce", "x"], /unknown option "--worksapce": did you mean "--workspace"\?/],
     [["export", "--management-key=sk-or-v1-secret"], /the management key is read from OPENROUTER_MANAGEMENT_KEY \(or OPENROUTER_API_KEY\) only, never from the command line/],
     [["export", "sk-or-v1-secret"], /export takes options only: argument 1 is not one \(it is not shown, in case it is a key\)/],
@@ -119,7 +119,7 @@ describe("pulumi-openrouter export", () => {
     [["export", "--ids=yes"], /Option '--ids' does not take an argument/],
     [["export", "--force"], /--force overwrites the --output file, and there is none/],
     [["exprot"], /unknown command "exprot": did you mean "export"\?/],
-    [["export", "--base-url", "ftp://example.com"], /must be an http\(s\) URL/],
+    [["export", "--base-url", "http://127.0.0.1:1/api/v1"], /unknown option "--base-url"/],
   ])("refuses %j with one line and exit code 2, before any request, never echoing a value that could be a key", async (args, message) => {
     const result = await run(args);
     expectOneLine(result, 2, message);
@@ -133,8 +133,14 @@ describe("pulumi-openrouter export", () => {
 
   it("says the key was refused, without showing it, when the service does not know it", async () => {
     const result = await run(["export"], { OPENROUTER_BASE_URL: emulator.url, OPENROUTER_API_KEY: "sk-or-v1-not-a-real-key" });
-    expectOneLine(result, 1, /cannot read the organization at http:\/\/127\.0\.0\.1:\d+\/api\/v1: .*401.*Check OPENROUTER_MANAGEMENT_KEY/);
+    expectOneLine(result, 1, /cannot read the organization at http:\/\/127\.0\.0\.1:\d+\/api\/v1: .*401.*The management key in the environment variable OPENROUTER_API_KEY was not accepted/);
     expect(result.stderr).not.toContain("sk-or-v1-not-a-real-key");
+  });
+
+  it("refuses a base URL that would send the key in clear, naming the variable and not its value, before any request", async () => {
+    const result = await run(["export"], { OPENROUTER_BASE_URL: "http://example.com/api/v1", OPENROUTER_MANAGEMENT_KEY: emulator.managementKey });
+    expectOneLine(result, 2, /the environment variable OPENROUTER_BASE_URL uses plain http to http:\/\/example\.com, which is not a loopback host/);
+    expect(emulator.log.entries).toEqual([]);
   });
 
   it("says the service cannot be reached when nothing listens there", async () => {

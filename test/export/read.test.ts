@@ -6,12 +6,13 @@
 import { OpenRouterApiError, OpenRouterArgumentError, OpenRouterConfigError } from "../../provider/core/errors";
 import { exportOrganization, type ExportProgress } from "../../provider/export/index";
 import { startEmulator, type Emulator } from "../../provider/testing";
+import { saveEnvironment, type SavedEnvironment } from "../support/environment";
 
 const USERS = Array.from({ length: 30 }, (_, i) => ({ id: `user_${String(i).padStart(2, "0")}`, email: `person${i}@example.com` }));
 const ENV_KEYS = ["OPENROUTER_MANAGEMENT_KEY", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "OPENROUTER_CONCURRENCY"] as const;
 
 let emulator: Emulator;
-let savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>>;
+let savedEnv: SavedEnvironment;
 
 beforeAll(async () => {
   // Short pages: every listing takes several requests.
@@ -21,20 +22,16 @@ beforeAll(async () => {
     emulator.addMembers(`team-${String(i).padStart(2, "0")}`, USERS.slice(0, i * 2).map((user) => user.id));
   }
   emulator.addMembers("team-11", USERS.map((user) => user.id));
-  savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
+  savedEnv = saveEnvironment(ENV_KEYS);
 });
 
 beforeEach(() => {
-  for (const key of ENV_KEYS) delete process.env[key];
+  savedEnv.clear();
   emulator.log.clear();
 });
 
 afterAll(async () => {
-  for (const key of ENV_KEYS) {
-    const value = savedEnv[key];
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  savedEnv.restore();
   await emulator.close();
 });
 

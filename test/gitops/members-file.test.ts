@@ -239,8 +239,12 @@ describe("every problem names the file, the line, the workspace and the entry", 
     const repeated = problemsOf(() =>
       parseMembersFile(yamlLines("workspaces:", "  platform:", "    users: []", "  platform:", "    users: [user_bob]"), "members.yaml"),
     );
-    expect(repeated.problems).toEqual([{ path: "", line: 4, message: "not valid YAML: Map keys must be unique" }]);
-    expect(repeated.message).toBe("members.yaml:4: not valid YAML: Map keys must be unique");
+    expect(repeated.problems).toEqual([
+      { path: "workspaces.platform", line: 4, message: "this workspace is declared twice (first at line 2): keep one entry with all its users" },
+    ]);
+    expect(repeated.message).toBe(
+      "members.yaml:4: workspaces.platform: this workspace is declared twice (first at line 2): keep one entry with all its users",
+    );
 
     const broken = problemsOf(() => parseMembersFile(yamlLines("workspaces:", "  platform:", "    users: [user_alice"), "members.yaml"));
     expect(broken.message).toMatch(/^members\.yaml:\d+: not valid YAML: /);

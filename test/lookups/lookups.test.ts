@@ -15,12 +15,13 @@ import {
 import { getOrganizationMembers, getOrganizationMembersOutput } from "../../provider/lookups/organization";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { inFreshProcess } from "../support/fresh-process";
+import { saveEnvironment, type SavedEnvironment } from "../support/environment";
 
 const USERS = Array.from({ length: 23 }, (_, i) => `user_${String(i).padStart(2, "0")}`);
 const ENV_KEYS = ["OPENROUTER_MANAGEMENT_KEY", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "OPENROUTER_CONCURRENCY"] as const;
 
 let emulator: Emulator;
-let savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>>;
+let savedEnv: SavedEnvironment;
 
 beforeAll(async () => {
   // Short pages force several requests per listing.
@@ -28,11 +29,11 @@ beforeAll(async () => {
   emulator.createWorkspace({ slug: "platform", name: "Platform" });
   emulator.addMembers("platform", [...USERS].reverse());
   for (let i = 0; i < 11; i++) emulator.createWorkspace({ slug: `team-${i}` });
-  savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
+  savedEnv = saveEnvironment(ENV_KEYS);
 });
 
 beforeEach(() => {
-  for (const key of ENV_KEYS) delete process.env[key];
+  savedEnv.clear();
   process.env.OPENROUTER_MANAGEMENT_KEY = emulator.managementKey;
   process.env.OPENROUTER_BASE_URL = emulator.url;
   pulumi.runtime.setAllConfig({}, []);
@@ -40,11 +41,7 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  for (const key of ENV_KEYS) {
-    const value = savedEnv[key];
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  savedEnv.restore();
   pulumi.runtime.setAllConfig({}, []);
   await emulator.close();
 });
@@ -174,6 +171,25 @@ describe("settings", () => {
     expect(error).toMatchObject({ status: 401 });
     expect(JSON.stringify(error)).not.toContain(key);
     expect(String((error as Error).message)).not.toContain(key);
+    expect((error as Error).message).toContain("The management key in the program option managementKey was not accepted");
+  });
+
+  // Issue 16, item 1: under a wrong base URL every route is a 404, which must not read as "no such workspace".
+  it.each(["/v1", ""])("a base URL ending in %j fails saying it looks wrong, naming where it was set", async (path) => {
+    process.env.OPENROUTER_BASE_URL = emulator.url.replace(/\/api\/v1$/, path);
+    const error = await getWorkspaceMembers("platform").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenRouterConfigError);
+    expect((error as Error).message).toMatch(/^The base URL http:\/\/127\.0\.0\.1:\d+(\/v1)? \(the environment variable OPENROUTER_BASE_URL\) looks wrong/);
+    expect(requestsTo("GET /workspaces/:id/members")).toBe(0);
+  });
+
+  // Issue 16, item 6: a secret read from config is an Output, the commonest wrong type.
+  it("a key passed as an Output is a settings error saying what to pass, sent nowhere", async () => {
+    const key = pulumi.secret(emulator.managementKey);
+    const error = await getWorkspace("platform", { managementKey: key as unknown as string }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OpenRouterConfigError);
+    expect((error as Error).message).toMatch(/^The program option managementKey must be a string, not a Pulumi Output; lookups need the plain value/);
+    expect(emulator.log.entries).toEqual([]);
   });
 });
 

@@ -82,6 +82,8 @@ describe("hostile ids never change the route", () => {
     expect(created.message).toContain("was not found; nothing was changed");
     expect(emulator.log.entries.map((e) => [e.route, e.path, e.status])).toEqual([
       ["GET /workspaces/:id/members", `/api/v1/workspaces/${encoded}/members?offset=0&limit=100`, 404],
+      // The client's first 404 proves the base URL before it means "gone".
+      ["GET /workspaces", "/api/v1/workspaces?offset=0&limit=1", 200],
       // A state without memberships leaves its users unconfirmed: delete lists before removing.
       ["GET /workspaces/:id/members", `/api/v1/workspaces/${encoded}/members?offset=0&limit=100`, 404],
       ["GET /workspaces/:id", `/api/v1/workspaces/${encoded}`, 404],

@@ -107,7 +107,7 @@ describe("create", () => {
     emulator.addMembers(workspaceUuid, ["user_e", "user_f", "user_g"]);
     emulator.log.clear();
     const inputs = await checked({ workspaceId: "platform", userIds: ["user_a"], exclusive: true, maxRemovals: 2 });
-    await expect(lifecycle.create(inputs)).rejects.toThrow(/would remove 3 users, more than maxRemovals \(2\)/);
+    await expect(lifecycle.create(inputs)).rejects.toThrow("would remove 3 users (user_e, user_f, user_g), more than maxRemovals (2)");
     expect(emulator.log.entries.map((e) => e.route)).toEqual(["GET /workspaces/:id", "GET /workspaces/:id/members"]);
     expect(emulator.memberIds(workspaceUuid)).toEqual(["user_e", "user_f", "user_g"]);
   });
@@ -137,16 +137,16 @@ describe("create", () => {
     const inputs = await checked({ workspaceId: "platform", userIds: ["user_a", "user_ghost", "user_phantom"] });
     const error = (await lifecycle.create(inputs).catch((e: unknown) => e)) as PartialFailureError;
     expect(error).toBeInstanceOf(PartialFailureError);
-    expect(error.message).toMatch(/did not add user_ghost, user_phantom/);
+    expect(error.message).toMatch(/user_ghost, user_phantom are not members of the organization/);
     expect(error.id).toBe(workspaceUuid);
     expect(error.properties).toMatchObject({ userIds: ["user_a"], workspaceUuid });
     expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a"]);
   });
 
-  it("passes the service's message on when it rejects users outside the organization", async () => {
+  it("adds the organization's members when the service refuses users outside it, and names those (issue 16)", async () => {
     const inputs = await checked({ workspaceId: "platform", userIds: ["user_a", "user_ghost"] });
-    await expect(lifecycle.create(inputs)).rejects.toThrow(/Some users are not members of the organization/);
-    expect(emulator.memberIds(workspaceUuid)).toEqual([]);
+    await expect(lifecycle.create(inputs)).rejects.toThrow(/user_ghost is not a member of the organization/);
+    expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a"]);
   });
 });
 
@@ -208,7 +208,9 @@ describe("truth under failure", () => {
     expect(error).toBeInstanceOf(PartialFailureError);
     expect(emulator.memberIds(workspaceUuid)).toEqual(["user_a", "user_b"]);
     expect(error.properties.userIds).toEqual(["user_a", "user_b"]);
-    expect(memberRequests().map((r) => r.route)).toEqual([ADD, ADD, "GET /workspaces/:id/members"]);
+    // A refusal (400) may be users outside the organization: the directory tells (here: none).
+    const refused = faults.some((fault) => fault.status === 400) ? ["GET /organization/members"] : [];
+    expect(memberRequests().map((r) => r.route)).toEqual([ADD, ADD, ...refused, "GET /workspaces/:id/members"]);
   });
 
   it("a remove whose answers are all lost is settled the same way, so the state never claims who left", async () => {
@@ -227,7 +229,8 @@ describe("truth under failure", () => {
     emulator.faults.add({ route: "POST /workspaces/:id/members/add", status: 400, message: "scripted refusal" });
     const inputs = await checked({ workspaceId: "platform", userIds: ["user_a"] });
     await expect(lifecycle.create(inputs)).rejects.toThrow(/scripted refusal/);
-    expect(memberRequests().map((r) => r.route)).toEqual(["POST /workspaces/:id/members/add"]);
+    // The directory shows no outsider, so the refusal stands as it is.
+    expect(memberRequests().map((r) => r.route)).toEqual(["POST /workspaces/:id/members/add", "GET /organization/members"]);
   });
 
   it("a lost answer to an add is retried and recorded once", async () => {
@@ -403,7 +406,7 @@ describe("update", () => {
     const { result } = await checkAndCreate({ workspaceId: "platform", userIds: ["user_a", "user_b", "user_c"] });
     emulator.log.clear();
     const news = await checked({ workspaceId: "platform", userIds: ["user_d"], maxRemovals: 2 });
-    await expect(lifecycle.update(workspaceUuid, result.outs, news)).rejects.toThrow(/would remove 3 users, more than maxRemovals \(2\)/);
+    await expect(lifecycle.update(workspaceUuid, result.outs, news)).rejects.toThrow("would remove 3 users (user_a, user_b, user_c), more than maxRemovals (2)");
     expect(emulator.log.entries).toEqual([]);
   });
 
@@ -494,7 +497,7 @@ describe("delete", () => {
   it("refuses to remove more than maxRemovals before any request", async () => {
     const { result } = await checkAndCreate({ workspaceId: "platform", userIds: ["user_a", "user_b", "user_c"], maxRemovals: 2 });
     emulator.log.clear();
-    await expect(lifecycle.remove(workspaceUuid, result.outs)).rejects.toThrow(/would remove 3 users, more than maxRemovals \(2\)/);
+    await expect(lifecycle.remove(workspaceUuid, result.outs)).rejects.toThrow("would remove 3 users (user_a, user_b, user_c), more than maxRemovals (2)");
     expect(emulator.log.entries).toEqual([]);
   });
 });

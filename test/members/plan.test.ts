@@ -1,5 +1,5 @@
 import { UNKNOWN } from "../../provider/core/unknowns";
-import { checkRemovalLimit, diffMembers, planCreate, planDelete, planUpdate } from "../../provider/members/plan";
+import { checkRemovalLimit, diffMembers, planCreate, planDelete, planUpdate, removalsOverLimit } from "../../provider/members/plan";
 
 describe("planCreate", () => {
   it.each<[string, Parameters<typeof planCreate>[0], ReturnType<typeof planCreate>]>([
@@ -131,15 +131,37 @@ describe("planDelete", () => {
 });
 
 describe("checkRemovalLimit", () => {
+  const users = (count: number): string[] => Array.from({ length: count }, (_, i) => `user_${String(i).padStart(2, "0")}`);
   it.each<[number, number | undefined | null, string | undefined]>([
-    [37, 10, "would remove 37 users, more than maxRemovals (10); raise maxRemovals or split the change"],
-    [1, 0, "would remove 1 user, more than maxRemovals (0); raise maxRemovals or split the change"],
+    [3, 2, "would remove 3 users (user_00, user_01, user_02), more than maxRemovals (2); raise maxRemovals or split the change"],
+    [1, 0, "would remove 1 user (user_00), more than maxRemovals (0); raise maxRemovals or split the change"],
     [10, 10, undefined],
     [0, 0, undefined],
-    [1_000_000, undefined, undefined],
+    [1_000, undefined, undefined],
     [5, null, undefined],
   ])("removing %p with maxRemovals %p", (count, limit, expected) => {
-    expect(checkRemovalLimit(count, limit)).toBe(expected);
+    expect(checkRemovalLimit(users(count), limit)).toBe(expected);
+  });
+
+  it("names the first 20 users and counts the rest", () => {
+    expect(checkRemovalLimit(users(37), 10)).toMatch(/^would remove 37 users \(user_00, .*, user_19 and 17 more\), more than maxRemovals \(10\)/);
+  });
+});
+
+describe("removalsOverLimit: the guard check applies at preview (issue 16, item 5)", () => {
+  // The inputs the state records: a map after an up, and after a refresh.
+  const olds = { workspaceId: "platform", userIds: { a: true, b: true, c: true, d: true }, exclusive: false };
+
+  it.each<[string, Record<string, unknown>, unknown]>([
+    ["a change over the new limit names whom it removes", { workspaceId: "platform", userIds: { a: true }, maxRemovals: 1 }, { remove: ["b", "c", "d"], maxRemovals: 1 }],
+    ["a user protected now is not counted", { workspaceId: "platform", userIds: { a: true }, protectedUserIds: { b: true }, maxRemovals: 1 }, { remove: ["c", "d"], maxRemovals: 1 }],
+    ["within the limit, nothing", { workspaceId: "platform", userIds: { a: true, b: true }, maxRemovals: 2 }, undefined],
+    ["without a limit, nothing", { workspaceId: "platform", userIds: {} }, undefined],
+    ["on another workspace, nothing (up guards the delete a move starts with)", { workspaceId: "elsewhere", userIds: {}, maxRemovals: 0 }, undefined],
+    ["while the users are a preview unknown, nothing", { workspaceId: "platform", userIds: UNKNOWN, maxRemovals: 0 }, undefined],
+    ["on create (no recorded inputs), nothing", { workspaceId: "platform", userIds: {}, maxRemovals: 0 }, undefined],
+  ])("%s", (name, news, expected) => {
+    expect(removalsOverLimit(name.startsWith("on create") ? {} : olds, news)).toEqual(expected);
   });
 });
 

@@ -6,6 +6,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { DEMO_GUARDRAIL_NAME, DEMO_WORKSPACE_SLUG, seedDemoOrganization, startEmulator, type Emulator } from "../../provider/testing";
+import { checkBaseUrl } from "../../provider/api/settings";
+import { printedBaseUrl } from "../../provider/testing/cli";
 import { call } from "../support/emulator-http";
 
 const CLI = join(__dirname, "..", "..", "provider", "testing", "cli.ts");
@@ -81,6 +83,40 @@ describe("the command line", () => {
     for (const route of ["GET /organization/members", "/workspaces/{id}/budgets/{interval}", "/guardrails/{id}/assignments/members"]) {
       expect(help).toContain(route);
     }
+  });
+
+  // Issue 16, item 9: the printed base URL is one the provider accepts, whatever --host says.
+  it.each<[string, string, string | undefined]>([
+    ["127.0.0.1", "127.0.0.1", "http://127.0.0.1:4010/api/v1"],
+    ["localhost", "localhost", "http://localhost:4010/api/v1"],
+    ["every IPv4 interface", "0.0.0.0", "http://127.0.0.1:4010/api/v1"],
+    ["every IPv6 interface", "::", "http://[::1]:4010/api/v1"],
+    ["IPv6 loopback", "::1", "http://[::1]:4010/api/v1"],
+    ["a private address", "10.0.0.5", undefined],
+    ["a host name", "emulator.internal", undefined],
+  ])("prints a base URL the provider accepts for --host %s, or says why there is none", (_name, host, expected) => {
+    const printed = printedBaseUrl(host, 4010, "/api/v1");
+    if (expected === undefined) {
+      expect(printed).toEqual({ refused: expect.stringContaining(`The provider refuses plain http to ${host}, which is not a loopback host`) });
+      expect(() => checkBaseUrl(`http://${host}:4010/api/v1`)).toThrow(/not a loopback host/);
+    } else {
+      expect(printed).toEqual({ url: expected });
+      expect(checkBaseUrl(expected)).toBe(expected);
+    }
+  });
+
+  it("started with --host localhost prints that base URL and a key", async () => {
+    const output = await runCli(["--host", "localhost", "--port", "0", "--seed", "cli-host", "--empty"], (text) => text.includes("MANAGEMENT_KEY="));
+    const baseUrl = /^OPENROUTER_BASE_URL=(http:\/\/localhost:\d+\/api\/v1)$/m.exec(output)?.[1];
+    const key = /^OPENROUTER_MANAGEMENT_KEY=(\S+)$/m.exec(output)?.[1];
+    expect(baseUrl).toBeDefined();
+    expect(key).toBeDefined();
+  });
+
+  it("documents --seed in its help", async () => {
+    const help = await runCli(["--help"], () => false);
+    expect(help).toMatch(/^Usage: openrouter-emulator \[options\]/);
+    expect(help).toContain("the same seed gives the same management key, ids and");
   });
 
   it("prints the demo's users, budgets and guardrail at start", async () => {

@@ -227,8 +227,9 @@ describe("create", () => {
     });
     expect(Object.keys(outs)).not.toContain("id");
     expect(Object.values(outs)).not.toContain(undefined);
-    // The slug is looked up first, so that a lost answer to the POST can be settled (below).
-    expect(workspaceRequests()).toEqual(["GET GET /workspaces/:id", "POST POST /workspaces"]);
+    // The slug is looked up first, so that a lost answer to the POST can be settled (below);
+    // its 404 means "free" only once the base URL is proven right (the client's first 404).
+    expect(workspaceRequests()).toEqual(["GET GET /workspaces/:id", "GET GET /workspaces", "POST POST /workspaces"]);
   });
 
   it("refuses a slug that is taken before sending anything, naming the workspace, never the key", async () => {
@@ -255,6 +256,7 @@ describe("create", () => {
     expect(outs).toMatchObject({ name: "Lost", slug: "lost", description: "made once" });
     expect(workspaceRequests()).toEqual([
       "GET GET /workspaces/:id",
+      "GET GET /workspaces",
       "POST POST /workspaces",
       "POST POST /workspaces",
       "GET GET /workspaces/:id",
@@ -265,7 +267,7 @@ describe("create", () => {
     emulator.faults.add({ route: "POST /workspaces", status: 400, message: "scripted refusal" });
     await expect(lifecycle.create(checked({ name: "No", slug: "no" }))).rejects.toThrow("scripted refusal");
     expect(emulator.workspace("no")).toBeUndefined();
-    expect(workspaceRequests()).toEqual(["GET GET /workspaces/:id", "POST POST /workspaces"]);
+    expect(workspaceRequests()).toEqual(["GET GET /workspaces/:id", "GET GET /workspaces", "POST POST /workspaces"]);
   });
 
   it("a create whose answer was lost and whose lookup fails too says what to do", async () => {
