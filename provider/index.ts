@@ -6,9 +6,9 @@
  *
  * For programs: the resources, their argument types, the lookups, the members file and the
  * errors. For scripts: the export of an organization as a members file that adopts it (the
- * `pulumi-openrouter export` command's function). Internal, but exported because existing stacks need them: the `...Provider`
- * classes (every resource's state holds a serialized copy of one, so the class must stay
- * reachable; programs never construct one).
+ * `pulumi-openrouter export` command's function). Internal, but exported because existing
+ * stacks need them: the `...Provider` classes (every resource's state holds a serialized
+ * copy of one, so the class must stay reachable; programs never construct one).
  */
 
 // Resources

@@ -8,7 +8,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "./client";
-import { resolveSettings, type ConfigLookup, type Settings } from "./settings";
+import { resolveSettings, type ConfigLookup, type ProgramOptions, type Settings } from "./settings";
 
 let stackConfig: ConfigLookup = () => undefined;
 let cached: { client: OpenRouterClient; identity: string; key: string } | undefined;
@@ -34,23 +34,17 @@ export function connect(): { settings: Settings; client: OpenRouterClient } {
   return { settings, client: cached.client };
 }
 
-/** Where a client made outside a provider call connects, when given explicitly. */
-export interface ConnectionOverrides {
-  baseUrl?: string;
-  managementKey?: string;
-}
-
 /**
  * Runs `use` with a client made for it, and closes the client after. The settings come from
- * `overrides` first, then `config` (a program's stack config; nothing outside one), then the
- * environment, as every setting does.
+ * `options` (given in code) first, then `config` (a program's stack config; nothing outside
+ * one), then the environment, as every setting does.
  */
 export async function withNewClient<T>(
-  overrides: ConnectionOverrides,
+  options: ProgramOptions,
   config: ConfigLookup,
   use: (connection: { settings: Settings; client: OpenRouterClient }) => Promise<T>,
 ): Promise<T> {
-  const settings = resolveSettings(config, process.env, overrides);
+  const settings = resolveSettings(config, process.env, options);
   const client = newClient(settings);
   try {
     return await use({ settings, client });
