@@ -66,7 +66,7 @@ export function settingsNote(settings: WorkspaceSettings): string[] {
   const changed = Object.entries(settings);
   if (changed.length === 0) return [];
   return [
-    "Settings made in the dashboard (they stay there: adopting a workspace leaves the workspace itself alone):",
+    "Settings unlike a new workspace's, left to the dashboard (declaring the workspace would create it, and it exists):",
     ...changed.map(([key, value]) => `  ${key}: ${shown(value)}`),
   ];
 }

@@ -101,7 +101,7 @@ describe("formatMembersFile", () => {
         "# is left out: everyone in the organization is in it.",
         "workspaces:",
         '  platform:  # "Platform"',
-        "    # Settings made in the dashboard (they stay there: adopting a workspace leaves the workspace itself alone):",
+        "    # Settings unlike a new workspace's, left to the dashboard (declaring the workspace would create it, and it exists):",
         '    #   defaultTextModel: "openai/gpt-4o"',
         '    #   disabledServerTools: ["web_search"]',
         "    # Members not declared, since adopting them would change their membership:",
@@ -187,7 +187,7 @@ describe("formatProgram", () => {
     expect(program).toContain(
       [
         '// "Platform"',
-        "// Settings made in the dashboard (they stay there: adopting a workspace leaves the workspace itself alone):",
+        "// Settings unlike a new workspace's, left to the dashboard (declaring the workspace would create it, and it exists):",
         '//   defaultTextModel: "openai/gpt-4o"',
         '//   disabledServerTools: ["web_search"]',
         "// Members not declared, since adopting them would change their membership:",
