@@ -11,12 +11,12 @@
 import { join } from "node:path";
 import type * as Lifecycle from "../provider/members/lifecycle";
 import type * as Client from "../provider/api/client";
-import type * as Apply from "../provider/members/apply";
+import type * as Apply from "../provider/membership/apply";
 import type * as Bounded from "../provider/core/bounded";
 import type * as Sets from "../provider/core/sets";
 import type * as Inputs from "../provider/members/inputs";
-import type * as Ledger from "../provider/members/ledger";
-import type * as Plan from "../provider/members/plan";
+import type * as Ledger from "../provider/membership/ledger";
+import type * as Plan from "../provider/membership/plan";
 import type { Membership } from "../provider/api/types";
 import type { OpenRouter } from "@openrouter/sdk";
 
@@ -26,10 +26,10 @@ const loadLifecycle = (): typeof Lifecycle => require(join(libDir, "members", "l
 const loadClient = (): typeof Client => require(join(libDir, "api", "client.js"));
 const loadBounded = (): typeof Bounded => require(join(libDir, "core", "bounded.js"));
 const loadSets = (): typeof Sets => require(join(libDir, "core", "sets.js"));
-const loadApply = (): typeof Apply => require(join(libDir, "members", "apply.js"));
+const loadApply = (): typeof Apply => require(join(libDir, "membership", "apply.js"));
 const loadInputs = (): typeof Inputs => require(join(libDir, "members", "inputs.js"));
-const loadPlan = (): typeof Plan => require(join(libDir, "members", "plan.js"));
-const loadLedger = (): typeof Ledger => require(join(libDir, "members", "ledger.js"));
+const loadPlan = (): typeof Plan => require(join(libDir, "membership", "plan.js"));
+const loadLedger = (): typeof Ledger => require(join(libDir, "membership", "ledger.js"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Where the emulator is and how the provider is tuned. */

@@ -1,5 +1,6 @@
 import { UNKNOWN } from "../../provider/core/unknowns";
-import { checkRemovalLimit, diffMembers, planCreate, planDelete, planUpdate, removalsOverLimit } from "../../provider/members/plan";
+import { checkRemovalLimit, planCreate, planDelete, planUpdate } from "../../provider/membership/plan";
+import { diffMembers, removalsOverLimit } from "../../provider/members/plan";
 
 describe("planCreate", () => {
   it.each<[string, Parameters<typeof planCreate>[0], ReturnType<typeof planCreate>]>([
