@@ -21,15 +21,16 @@ import type { MemberRoutes } from "../membership/apply";
 import { MembershipLedger } from "../membership/ledger";
 import { namesStillTrue, recordedNames, type Names } from "../membership/names";
 import {
-  applyPlan,
+  converge,
   organizationDirectory,
   removeManaged,
   resolveWanted,
   type MembershipSubject,
   type Operation,
+  type PlanContext,
 } from "../membership/operation";
-import { checkRemovalLimit, planCreate, planUpdate, type MemberPlan } from "../membership/plan";
-import { managedIn, readDesired, recordedMembers, type Desired } from "../membership/state";
+import { checkRemovalLimit } from "../membership/plan";
+import { readDesired, recordedMembers, reportedIn, type Desired } from "../membership/state";
 import { checkInputs } from "./inputs";
 import { diffMembers, removalsOverLimit } from "./plan";
 import { MEMBERSHIPS_KEY, WORKSPACE_KEY, toCheckedInputs, toState, type MembersState } from "./state";
@@ -63,26 +64,19 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 
 export async function create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const desired = readDesired(inputs, WORKSPACE_KEY);
-  const subject = workspaceSubject(desired.target);
   const { settings, client } = connect();
   // One listing of the directory, if any, serves the emails and the outsiders of a refused add.
   const directory = organizationDirectory(client, settings);
   // Two reads that must both succeed before anything changes: sent side by side.
   const [workspace, people] = await Promise.all([
     resolveWorkspace(client, desired.target),
-    resolveWanted(directory, "create", subject, desired),
+    resolveWanted(directory, "create", workspaceSubject(desired.target), desired),
   ]);
   const routes = workspaceRoutes(client, settings, workspace.id, directory);
   // Exclusive mode owns the whole workspace, so it starts from everyone who is there now.
   const listing = desired.exclusive ? await routes.list() : undefined;
-  const plan = planCreate({
-    wanted: people.wanted,
-    exclusive: desired.exclusive,
-    protectedIds: desired.protectedUserIds,
-    currentMembers: listing?.map((m) => m.userId),
-  });
   const target = { uuid: workspace.id, slug: workspace.slug };
-  const outs = await applyWorkspacePlan(routes, settings, "create", target, desired, plan, listing ?? [], people.names);
+  const outs = await converge(context(routes, settings, "create", target, desired, people.names), people.wanted, listing);
   return { id: workspace.id, outs };
 }
 
@@ -100,34 +94,21 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
     desired.exclusive || recorded.unconfirmed.length > 0 ? routes.list() : undefined,
     resolveWanted(directory, "update", workspaceSubject(desired.target), desired),
   ]);
-  // A user named by an email the program dropped is in the old userIds like any other, so
-  // the plan removes the user that email named, whatever the directory says of them now.
-  const oldManaged = recorded.unconfirmed.length === 0 ? recorded.userIds : [...recorded.userIds, ...recorded.unconfirmed];
-  const plan = planUpdate({
-    oldManaged,
-    wanted: people.wanted,
-    exclusive: desired.exclusive,
-    protectedIds: desired.protectedUserIds,
-    currentMembers: listing?.map((m) => m.userId),
-  });
-  const known = listing === undefined ? recorded.records : managedIn(listing, desired, people.wanted, oldManaged);
-  return { outs: await applyWorkspacePlan(routes, settings, "update", target, desired, plan, known, people.names) };
+  const outs = await converge(context(routes, settings, "update", target, desired, people.names), people.wanted, listing, recorded);
+  return { outs };
 }
 
-/** Carries out a plan on the workspace (see `applyPlan`) and returns the outputs. */
-function applyWorkspacePlan(
+/** What carrying out a plan on the workspace needs (see `converge`). */
+function context(
   routes: MemberRoutes<Membership>,
   settings: Settings,
   operation: Operation,
   target: WorkspaceRef,
   desired: Desired,
-  plan: MemberPlan,
-  known: Membership[],
   names: Names,
-): Promise<MembersState> {
-  const subject = workspaceSubject(desired.target);
+): PlanContext<Membership, MembersState> {
   const toOutputs = (ledger: MembershipLedger<Membership>) => toState(desired, target, ledger, names);
-  return applyPlan({ routes, settings, operation, subject, desired, id: target.uuid, toState: toOutputs }, plan, known);
+  return { routes, settings, operation, subject: workspaceSubject(desired.target), desired, id: target.uuid, toState: toOutputs };
 }
 
 export async function read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
@@ -148,42 +129,20 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
   }
   const names = directory === undefined ? oldNames : namesStillTrue(oldNames, await directory);
   const desired = readDesired(props, WORKSPACE_KEY);
-  const protectedIds = new Set(desired.protectedUserIds);
-  const unconfirmed = new Set(recordedMembers(props, MEMBERSHIPS_KEY).unconfirmed);
-  // What refresh reports: managed users still there (an unconfirmed one is settled by what
-  // the listing shows) and, in exclusive mode, anyone else who is not protected (a member
-  // added by hand is drift the next update removes).
-  const present = members.filter(
-    (m) => desired.userIds.has(m.userId) || unconfirmed.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)),
-  );
+  const present = reportedIn(members, desired, recordedMembers(props, MEMBERSHIPS_KEY).unconfirmed);
   const outs = toState(desired, target, new MembershipLedger(present), names);
   return { id: target.uuid, props: outs, inputs: toCheckedInputs(outs) };
 }
 
-/**
- * Removes the managed users (`delete` is a keyword), unconfirmed ones included. Gone already
- * counts as done. Unconfirmed users are settled by one listing first, so that the removal
- * count the guard sees is exact.
- */
+/** Removes the managed users (`delete` is a keyword): see `removeManaged`. */
 export async function remove(id: string, props: Record<string, unknown>): Promise<void> {
   const target = stateTarget(id, props);
   const desired = readDesired(props, WORKSPACE_KEY);
-  const recorded = recordedMembers<Membership>(props, MEMBERSHIPS_KEY);
-  let listing: Membership[] | undefined;
-  if (recorded.unconfirmed.length > 0) {
+  const connectRoutes = () => {
     const { settings, client } = connect();
-    try {
-      listing = await workspaceRoutes(client, settings, target.uuid).list();
-    } catch (error) {
-      if (error instanceof OpenRouterNotFoundError) return;
-      throw error;
-    }
-  }
-  const routes = () => {
-    const { settings, client } = connect();
-    return workspaceRoutes(client, settings, target.uuid);
+    return { routes: workspaceRoutes(client, settings, target.uuid), settings };
   };
-  await removeManaged(routes, () => connect().settings, workspaceSubject(desired.target), desired, recorded, listing);
+  await removeManaged(connectRoutes, workspaceSubject(desired.target), desired, recordedMembers<Membership>(props, MEMBERSHIPS_KEY));
 }
 
 /**

@@ -6,15 +6,15 @@
  */
 import type { OpenRouterClient } from "../api/client";
 import type { Settings } from "../api/settings";
-import { ChangeFailedError, PartialFailureError, RemovalLimitError, UnknownEmailError } from "../core/errors";
+import { ChangeFailedError, OpenRouterNotFoundError, PartialFailureError, RemovalLimitError, UnknownEmailError } from "../core/errors";
 import { IDS_SHOWN, formatIds, notInOrganization } from "../core/messages";
 import { PeopleDirectory, resolvePeople } from "../core/people";
 import type { IdSet } from "../core/sets";
 import { applyChanges, type ApplyFailure, type ApplyOutcome, type MemberRoutes } from "./apply";
 import { MembershipLedger, type MemberRecord } from "./ledger";
 import { NO_NAMES, resolvedNames, type Names } from "./names";
-import { checkRemovalLimit, planDelete, type MemberPlan } from "./plan";
-import type { Desired, RecordedMembers } from "./state";
+import { checkRemovalLimit, planDelete, planUpdate, type MemberPlan } from "./plan";
+import { managedIn, type Desired, type RecordedMembers } from "./state";
 
 export type Operation = "create" | "update" | "delete";
 
@@ -86,7 +86,7 @@ export interface PlanContext<T extends MemberRecord, S> {
  * removal is confirmed). On failure part-way, throws a `PartialFailureError` whose
  * properties are exactly that record.
  */
-export async function applyPlan<T extends MemberRecord, S extends object>(context: PlanContext<T, S>, plan: MemberPlan, known: T[]): Promise<S> {
+async function applyPlan<T extends MemberRecord, S extends object>(context: PlanContext<T, S>, plan: MemberPlan, known: T[]): Promise<S> {
   const { operation, subject, desired } = context;
   guardRemovals(operation, subject, desired, plan.remove);
   // Every known member is kept, to be removed, or spared (protected and no longer wanted:
@@ -107,18 +107,52 @@ export async function applyPlan<T extends MemberRecord, S extends object>(contex
 }
 
 /**
- * A delete: removes the managed users, unconfirmed ones included, except protected ones
- * and (when `listing` settled the unconfirmed first) those already gone. Gone already
- * counts as done, so the removal count the guard sees is exact.
+ * The heart of a create (no `recorded`) and an update: plans from the old record and, when
+ * one was made, a listing (exclusive mode needs it; so do users whose last change is
+ * unconfirmed), and carries the plan out. A user named by an email the program dropped is
+ * in the old userIds like any other, so the plan removes the user that email named,
+ * whatever the directory says of them now.
+ */
+export function converge<T extends MemberRecord, S extends object>(
+  context: PlanContext<T, S>,
+  wanted: IdSet,
+  listing: T[] | undefined,
+  recorded?: RecordedMembers<T>,
+): Promise<S> {
+  const { desired } = context;
+  const oldManaged = recorded === undefined ? [] : recorded.unconfirmed.length === 0 ? recorded.userIds : [...recorded.userIds, ...recorded.unconfirmed];
+  const plan = planUpdate({
+    oldManaged,
+    wanted,
+    exclusive: desired.exclusive,
+    protectedIds: desired.protectedUserIds,
+    currentMembers: listing?.map((m) => m.userId),
+  });
+  const known = listing === undefined ? (recorded?.records ?? []) : managedIn(listing, desired, wanted, oldManaged);
+  return applyPlan(context, plan, known);
+}
+
+/**
+ * A delete: removes the managed users, unconfirmed ones included, except protected ones.
+ * Unconfirmed users are settled by one listing first, so that the removal count the guard
+ * sees is exact; the set gone (404) or users already gone count as done. `connectRoutes` is
+ * called only when a request is needed.
  */
 export async function removeManaged<T extends MemberRecord>(
-  routes: () => MemberRoutes<T>,
-  settings: () => Settings,
+  connectRoutes: () => { routes: MemberRoutes<T>; settings: Settings },
   subject: MembershipSubject,
   desired: Desired,
   recorded: RecordedMembers<T>,
-  listing: T[] | undefined,
 ): Promise<void> {
+  let listing: T[] | undefined;
+  if (recorded.unconfirmed.length > 0) {
+    try {
+      listing = await connectRoutes().routes.list();
+    } catch (error) {
+      if (error instanceof OpenRouterNotFoundError) return;
+      throw error;
+    }
+  }
   const plan = planDelete({
     managed: [...recorded.userIds, ...recorded.unconfirmed],
     protectedIds: desired.protectedUserIds,
@@ -129,7 +163,8 @@ export async function removeManaged<T extends MemberRecord>(
 
   // Only the users still to be removed are recorded, and only to name them if some stay.
   const ledger = new MembershipLedger<MemberRecord>(plan.remove.map((userId) => ({ userId })));
-  const outcome = await applyChanges(routes(), plan, ledger, { ...settings(), goneIsDone: true });
+  const { routes, settings } = connectRoutes();
+  const outcome = await applyChanges(routes, plan, ledger, { ...settings, goneIsDone: true });
   if (outcome.failures.length > 0 || outcome.outsiders.length > 0) {
     const done = `Removed ${outcome.removed} of ${plan.remove.length} users; still members: ${formatIds(ledger.snapshot().userIds)}.`;
     const message = failureMessage("delete", subject, outcome, done);

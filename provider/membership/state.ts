@@ -86,6 +86,19 @@ export function managedIn<T extends MemberRecord>(listing: T[], desired: Desired
   return listing.filter((m) => wanted.has(m.userId) || managedBefore.has(m.userId));
 }
 
+/**
+ * What a refresh reports of a listing: managed users still there (an unconfirmed one is
+ * settled by what the listing shows) and, in exclusive mode, anyone else who is not
+ * protected (a member added by hand is drift the next update removes).
+ */
+export function reportedIn<T extends MemberRecord>(listing: T[], desired: Desired, unconfirmed: readonly string[]): T[] {
+  const protectedIds = new Set(desired.protectedUserIds);
+  const unsettled = new Set(unconfirmed);
+  return listing.filter(
+    (m) => desired.userIds.has(m.userId) || unsettled.has(m.userId) || (desired.exclusive && !protectedIds.has(m.userId)),
+  );
+}
+
 /** The outputs every set-membership state has (beside its target and its records). */
 export interface MemberSetState extends NamesState {
   userIds: string[];
