@@ -10,6 +10,7 @@
  */
 import { join } from "node:path";
 import type * as Lifecycle from "../provider/members/lifecycle";
+import type * as GuardrailsLifecycle from "../provider/guardrails/lifecycle";
 import type * as Client from "../provider/api/client";
 import type * as Apply from "../provider/membership/apply";
 import type * as Bounded from "../provider/core/bounded";
@@ -23,6 +24,7 @@ import type { OpenRouter } from "@openrouter/sdk";
 /* eslint-disable @typescript-eslint/no-require-imports -- the built package, as the plugin loads it */
 const libDir = join(__dirname, "..", "lib");
 const loadLifecycle = (): typeof Lifecycle => require(join(libDir, "members", "lifecycle.js"));
+const loadGuardrailsLifecycle = (): typeof GuardrailsLifecycle => require(join(libDir, "guardrails", "lifecycle.js"));
 const loadClient = (): typeof Client => require(join(libDir, "api", "client.js"));
 const loadBounded = (): typeof Bounded => require(join(libDir, "core", "bounded.js"));
 const loadSets = (): typeof Sets => require(join(libDir, "core", "sets.js"));
@@ -94,6 +96,41 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
       const old = state(workspace);
       await lifecycle.remove(old.id, old.outs);
       states.delete(workspace);
+    },
+  };
+}
+
+/** A guardrail's direct members through `GuardrailMembers`' lifecycle, as the plugin calls it. */
+export interface GuardrailDriver {
+  /** Adopts `userIds` (already assigned): a create whose assigns change nothing. */
+  create(guardrailId: string, userIds: string[]): Promise<void>;
+  /** The managed users a refresh finds. */
+  refresh(guardrailId: string): Promise<number>;
+}
+
+export async function oursGuardrailDriver(target: Target): Promise<GuardrailDriver> {
+  const lifecycle = loadGuardrailsLifecycle();
+  const config: Record<string, string> = {
+    "openrouter:managementKey": target.managementKey,
+    "openrouter:baseUrl": target.baseUrl,
+    "openrouter:concurrency": String(target.concurrency),
+    "openrouter:batchSize": String(target.batchSize),
+  };
+  await lifecycle.configure({ config: { get: (key: string) => config[key] } } as never);
+  const states = new Map<string, Outputs>();
+  return {
+    async create(guardrailId, userIds) {
+      const answer = await lifecycle.check({}, { guardrailId, userIds });
+      if (answer.failures?.length) throw new Error(`check failed: ${JSON.stringify(answer.failures)}`);
+      const { outs } = await lifecycle.create({ ...answer.inputs, __provider: "bench" });
+      states.set(guardrailId, outs as Outputs);
+    },
+    async refresh(guardrailId) {
+      const old = states.get(guardrailId);
+      if (old === undefined) throw new Error(`no state for guardrail ${guardrailId}`);
+      const answer = await lifecycle.read(guardrailId, old);
+      states.set(guardrailId, answer.props as Outputs);
+      return (answer.props?.userIds as string[]).length;
     },
   };
 }

@@ -53,6 +53,9 @@ export const floorProvider: pulumi.dynamic.ResourceProvider = {
       exclusive: inputs.exclusive === true,
       protectedUserIds: [],
       unconfirmedUserIds: [],
+      emails: [],
+      emailUserIds: {},
+      doublyNamedUserIds: [],
     };
     return { id: workspaceUuid, outs };
   },

@@ -28,7 +28,7 @@ import {
   updatePhases,
   type Phases,
 } from "./bounds";
-import { naiveDriver, oursDriver, sdkDriver, type MembersDriver, type Target } from "./drivers";
+import { naiveDriver, oursDriver, oursGuardrailDriver, sdkDriver, type GuardrailDriver, type MembersDriver, type Target } from "./drivers";
 import { measurePlugin, measureSerializedSizes, type PluginRuns } from "./plugin-costs";
 import { startRemoteEmulator, type RemoteEmulator } from "./remote-emulator";
 import { formatReport, type Check, type PluginFigures, type ScenarioRow } from "./report";
@@ -94,7 +94,7 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-type ScenarioName = "create" | "update" | "update-5%" | "diff" | "refresh" | "delete" | "exclusive";
+type ScenarioName = "create" | "update" | "update-5%" | "diff" | "refresh" | "delete" | "exclusive" | "guardrail-refresh";
 
 /** One timed operation: wall time, and what the emulator saw. */
 interface Measurement {
@@ -141,12 +141,17 @@ const pluginFigures = (runs: PluginRuns): PluginFigures => ({
   pluginStartMedianMs: median(runs.coldStarts.map((c) => c.pluginStartMs)),
 });
 
-/** The scenario chain on fresh workspaces: create, update with churn, no-op diff, refresh, delete, exclusive create. */
+/**
+ * The scenario chain on fresh workspaces: create, update with churn, no-op diff, refresh,
+ * delete, exclusive create; and, given a `guardrails` driver (ours only: the SDK has no
+ * guardrail routes), the refresh of a guardrail whose direct members are the whole set.
+ */
 async function runChain(
   emulator: RemoteEmulator,
   driver: MembersDriver & { diff?(workspace: string, userIds: string[]): Promise<boolean | undefined> },
   label: string,
   o: Options,
+  guardrails?: GuardrailDriver,
 ): Promise<Partial<Record<ScenarioName, Measurement[]>>> {
   const members = range(0, o.members);
   const churn = Math.round(o.members / 100);
@@ -189,6 +194,18 @@ async function runChain(
       if (count !== o.members) throw new Error(`refresh found ${count} managed members, expected ${o.members}`);
     }),
   ];
+  if (guardrails !== undefined) {
+    // The workspace's members now (the guardrail's assignees must be members), assigned by
+    // hand and adopted by the create, so that only the refresh is timed.
+    const guardrail = await emulator.createGuardrail(workspace, final);
+    await guardrails.create(guardrail, final);
+    results["guardrail-refresh"] = [
+      await measure(emulator, async () => {
+        const count = await guardrails.refresh(guardrail);
+        if (count !== o.members) throw new Error(`guardrail refresh found ${count} managed members, expected ${o.members}`);
+      }),
+    ];
+  }
   results.delete = [await measure(emulator, () => driver.remove(workspace))];
   results.exclusive = [await measure(emulator, () => driver.create(exclusiveWorkspace, members, true))];
   if ((await emulator.memberCount(workspace)) !== 0) throw new Error(`${label}: delete left members behind`);
@@ -215,13 +232,16 @@ async function main(): Promise<number> {
       refresh: refreshPhases(o.members, workload),
       delete: deletePhases(o.members, workload),
       exclusive: exclusiveCreatePhases(o.unmanaged, o.members, o.unmanaged, workload),
+      // The assignment listing pages as the members listing does.
+      "guardrail-refresh": refreshPhases(o.members, workload),
     };
 
     const ours = await oursDriver(target);
+    const oursGuardrails = await oursGuardrailDriver(target);
     const sdk = await sdkDriver(target);
     // Warm both (JIT, module loading, first connections) on a small chain before timing.
     const warm = { ...o, members: 200, unmanaged: 100 };
-    await runChain(emulator, ours, "warm-ours", warm);
+    await runChain(emulator, ours, "warm-ours", warm, oursGuardrails);
     await runChain(emulator, sdk, "warm-sdk", warm);
 
     const oursRuns: Partial<Record<ScenarioName, Measurement[]>>[] = [];
@@ -230,7 +250,7 @@ async function main(): Promise<number> {
       // Alternate the order so neither client always runs on a warmer or busier machine.
       const order = rep % 2 === 0 ? (["ours", "sdk"] as const) : (["sdk", "ours"] as const);
       for (const which of order) {
-        if (which === "ours") oursRuns.push(await runChain(emulator, ours, `ours-${rep}`, o));
+        if (which === "ours") oursRuns.push(await runChain(emulator, ours, `ours-${rep}`, o, oursGuardrails));
         else sdkRuns.push(await runChain(emulator, sdk, `sdk-${rep}`, o));
       }
     }
@@ -238,7 +258,7 @@ async function main(): Promise<number> {
     // loopback), so wall - that is what the network cost, to set beside the bound.
     await emulator.setLatency(0);
     const zeroLatencyRuns: Partial<Record<ScenarioName, Measurement[]>>[] = [];
-    for (let rep = 0; rep < o.repeats; rep++) zeroLatencyRuns.push(await runChain(emulator, ours, `ours-no-latency-${rep}`, o));
+    for (let rep = 0; rep < o.repeats; rep++) zeroLatencyRuns.push(await runChain(emulator, ours, `ours-no-latency-${rep}`, o, oursGuardrails));
     await emulator.setLatency(o.latency);
 
     // Naive: measured on a sample and compared per user (a full 10,000 would take minutes).
