@@ -64,6 +64,15 @@ export function exclusiveCreatePhases(existing: number, adds: number, removes: n
 }
 
 /**
+ * Additive create of people named by email: the workspace lookup and the directory's first
+ * page side by side, the directory's other pages at once, then the adds in chunks.
+ */
+export function emailCreatePhases(adds: number, organization: number, w: Workload): Phases {
+  const [, ...otherPages] = refreshPhases(organization, w);
+  return [2, ...otherPages, Math.ceil(adds / w.batchSize)];
+}
+
+/**
  * Time each call spent beyond the latency, averaged over rounds: (wall − rounds × L) / rounds.
  * Within a round the calls run side by side, so this is what one call of the round costs
  * beyond L (client work, server work, scheduling). Undefined without rounds.

@@ -45,6 +45,8 @@ export interface Target {
 /** One implementation of the scenarios' operations. State between them is the driver's own. */
 export interface MembersDriver {
   create(workspace: string, userIds: string[], exclusive: boolean): Promise<void>;
+  /** An additive create of people named by email (only ours: the others have no directory). */
+  createByEmail?(workspace: string, emails: string[]): Promise<void>;
   update(workspace: string, userIds: string[]): Promise<void>;
   refresh(workspace: string): Promise<number>;
   remove(workspace: string): Promise<void>;
@@ -63,8 +65,8 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
   };
   await lifecycle.configure({ config: { get: (key: string) => config[key] } } as never);
   const states = new Map<string, { id: string; outs: Outputs }>();
-  const checked = async (workspace: string, userIds: string[], exclusive: boolean) => {
-    const answer = await lifecycle.check({}, { workspaceId: workspace, userIds, exclusive });
+  const checked = async (workspace: string, userIds: string[], exclusive: boolean, emails?: string[]) => {
+    const answer = await lifecycle.check({}, { workspaceId: workspace, userIds, exclusive, ...(emails === undefined ? {} : { emails }) });
     if (answer.failures?.length) throw new Error(`check failed: ${JSON.stringify(answer.failures)}`);
     return { ...answer.inputs, __provider: "bench" } as Outputs;
   };
@@ -72,6 +74,11 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
   return {
     async create(workspace, userIds, exclusive) {
       const inputs = await checked(workspace, userIds, exclusive);
+      const { id, outs } = await lifecycle.create(inputs);
+      states.set(workspace, { id, outs: outs as Outputs });
+    },
+    async createByEmail(workspace, emails) {
+      const inputs = await checked(workspace, [], false, emails);
       const { id, outs } = await lifecycle.create(inputs);
       states.set(workspace, { id, outs: outs as Outputs });
     },
@@ -133,6 +140,14 @@ export async function oursGuardrailDriver(target: Target): Promise<GuardrailDriv
       return (answer.props?.userIds as string[]).length;
     },
   };
+}
+
+/** Every organization member's email by user id, from the directory (untimed set-up). */
+export async function organizationEmails(target: Target): Promise<Map<string, string>> {
+  const { OpenRouterClient } = loadClient();
+  const client = new OpenRouterClient({ baseUrl: target.baseUrl, managementKey: target.managementKey });
+  const members = await client.listOrganizationMembers({ concurrency: target.concurrency });
+  return new Map(members.map((member) => [member.userId, member.email]));
 }
 
 /**

@@ -20,6 +20,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import {
   createPhases,
   deletePhases,
+  emailCreatePhases,
   exclusiveCreatePhases,
   optimumCalls,
   overheadPerCallMs,
@@ -28,7 +29,7 @@ import {
   updatePhases,
   type Phases,
 } from "./bounds";
-import { naiveDriver, oursDriver, oursGuardrailDriver, sdkDriver, type GuardrailDriver, type MembersDriver, type Target } from "./drivers";
+import { naiveDriver, organizationEmails, oursDriver, oursGuardrailDriver, sdkDriver, type GuardrailDriver, type MembersDriver, type Target } from "./drivers";
 import { measurePlugin, measureSerializedSizes, type PluginRuns } from "./plugin-costs";
 import { startRemoteEmulator, type RemoteEmulator } from "./remote-emulator";
 import { formatReport, type Check, type PluginFigures, type ScenarioRow } from "./report";
@@ -94,7 +95,7 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-type ScenarioName = "create" | "update" | "update-5%" | "diff" | "refresh" | "delete" | "exclusive" | "guardrail-refresh";
+type ScenarioName = "create" | "update" | "update-5%" | "diff" | "refresh" | "delete" | "exclusive" | "emails" | "guardrail-refresh";
 
 /** One timed operation: wall time, and what the emulator saw. */
 interface Measurement {
@@ -143,7 +144,8 @@ const pluginFigures = (runs: PluginRuns): PluginFigures => ({
 
 /**
  * The scenario chain on fresh workspaces: create, update with churn, no-op diff, refresh,
- * delete, exclusive create; and, given a `guardrails` driver (ours only: the SDK has no
+ * delete, exclusive create, (for a driver that names people by email) a create of the
+ * same members by their emails, and, given a `guardrails` driver (ours only: the SDK has no
  * guardrail routes), the refresh of a guardrail whose direct members are the whole set.
  */
 async function runChain(
@@ -151,6 +153,7 @@ async function runChain(
   driver: MembersDriver & { diff?(workspace: string, userIds: string[]): Promise<boolean | undefined> },
   label: string,
   o: Options,
+  emails: ReadonlyMap<string, string>,
   guardrails?: GuardrailDriver,
 ): Promise<Partial<Record<ScenarioName, Measurement[]>>> {
   const members = range(0, o.members);
@@ -211,6 +214,14 @@ async function runChain(
   if ((await emulator.memberCount(workspace)) !== 0) throw new Error(`${label}: delete left members behind`);
   const after = await emulator.memberCount(exclusiveWorkspace);
   if (after !== o.members) throw new Error(`${label}: exclusive create left ${after} members, expected ${o.members}`);
+  if (driver.createByEmail) {
+    const createByEmail = driver.createByEmail.bind(driver);
+    const emailWorkspace = await emulator.createWorkspace(`${label}-emails`);
+    const memberEmails = members.map((id) => emails.get(id)!);
+    results.emails = [await measure(emulator, () => createByEmail(emailWorkspace, memberEmails))];
+    const named = await emulator.memberCount(emailWorkspace);
+    if (named !== o.members) throw new Error(`${label}: the create by email added ${named} members, expected ${o.members}`);
+  }
   return results;
 }
 
@@ -234,15 +245,18 @@ async function main(): Promise<number> {
       exclusive: exclusiveCreatePhases(o.unmanaged, o.members, o.unmanaged, workload),
       // The assignment listing pages as the members listing does.
       "guardrail-refresh": refreshPhases(o.members, workload),
+      emails: emailCreatePhases(o.members, orgSize, workload),
     };
 
+    const emails = await organizationEmails(target);
+    if (emails.size !== orgSize) throw new Error(`the directory lists ${emails.size} people, expected ${orgSize}`);
     const ours = await oursDriver(target);
     const oursGuardrails = await oursGuardrailDriver(target);
     const sdk = await sdkDriver(target);
     // Warm both (JIT, module loading, first connections) on a small chain before timing.
     const warm = { ...o, members: 200, unmanaged: 100 };
-    await runChain(emulator, ours, "warm-ours", warm, oursGuardrails);
-    await runChain(emulator, sdk, "warm-sdk", warm);
+    await runChain(emulator, ours, "warm-ours", warm, emails, oursGuardrails);
+    await runChain(emulator, sdk, "warm-sdk", warm, emails);
 
     const oursRuns: Partial<Record<ScenarioName, Measurement[]>>[] = [];
     const sdkRuns: Partial<Record<ScenarioName, Measurement[]>>[] = [];
@@ -250,15 +264,15 @@ async function main(): Promise<number> {
       // Alternate the order so neither client always runs on a warmer or busier machine.
       const order = rep % 2 === 0 ? (["ours", "sdk"] as const) : (["sdk", "ours"] as const);
       for (const which of order) {
-        if (which === "ours") oursRuns.push(await runChain(emulator, ours, `ours-${rep}`, o, oursGuardrails));
-        else sdkRuns.push(await runChain(emulator, sdk, `sdk-${rep}`, o));
+        if (which === "ours") oursRuns.push(await runChain(emulator, ours, `ours-${rep}`, o, emails, oursGuardrails));
+        else sdkRuns.push(await runChain(emulator, sdk, `sdk-${rep}`, o, emails));
       }
     }
     // The same chains with no latency: what is left is the work (ours, the emulator's, the
     // loopback), so wall - that is what the network cost, to set beside the bound.
     await emulator.setLatency(0);
     const zeroLatencyRuns: Partial<Record<ScenarioName, Measurement[]>>[] = [];
-    for (let rep = 0; rep < o.repeats; rep++) zeroLatencyRuns.push(await runChain(emulator, ours, `ours-no-latency-${rep}`, o, oursGuardrails));
+    for (let rep = 0; rep < o.repeats; rep++) zeroLatencyRuns.push(await runChain(emulator, ours, `ours-no-latency-${rep}`, o, emails, oursGuardrails));
     await emulator.setLatency(o.latency);
 
     // Naive: measured on a sample and compared per user (a full 10,000 would take minutes).

@@ -15,6 +15,11 @@ const MAX_EDITS = 3;
 export const INVISIBLE_PATTERN = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 const INVISIBLE_GLOBAL = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
+/** A message set inside another's sentence: its final full stop dropped, so none doubles. */
+export function asClause(message: string): string {
+  return message.replace(/\.+$/, "");
+}
+
 /**
  * A string as a message may show it: JSON-quoted, every control or invisible character
  * escaped as `\uXXXX` (so a terminal shows what is really there), and cut after

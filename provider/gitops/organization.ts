@@ -7,7 +7,7 @@
  * off for previews without access to the service. The file's own rules are validate.ts's.
  */
 import { MembersFileError, OpenRouterConfigError, type MembersFileProblem } from "../core/errors";
-import { IDS_SHOWN, notInOrganization, quote } from "../core/messages";
+import { IDS_SHOWN, asClause, notInOrganization, quote } from "../core/messages";
 import { PeopleDirectory } from "../core/people";
 import { getOrganizationMembers } from "../lookups/organization";
 import type { LookupOptions } from "../lookups/session";
@@ -41,7 +41,7 @@ export async function checkMembersAgainstOrganization(file: MembersFile, options
   try {
     directory = new PeopleDirectory((await getOrganizationMembers(options)).members);
   } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
+    const why = asClause(error instanceof Error ? error.message : String(error));
     throw new MembersFileError(
       file.source,
       [

@@ -160,12 +160,12 @@ describe("exclusive mode and the guards, with people named by email", () => {
 
     emulator.log.clear();
     const shrink = await members("guarded-team", { ...args, userIds: ["user_alice"], emails: [] });
-    await expect(engine.up(shrink)).rejects.toThrow(/would remove 2 users, more than maxRemovals \(1\)/);
+    await expect(engine.up(shrink)).rejects.toThrow(/would remove 2 users \(user_bob, user_carol\), more than maxRemovals \(1\)/);
     expect(takeRequests(emulator).filter((r) => r.startsWith("POST"))).toEqual([]);
 
     await engine.up(await members("guarded-team", { ...args, userIds: ["user_alice"], emails: ["carol@example.com"] }));
     expect(emulator.memberIds("guarded")).toEqual(["user_alice", "user_carol", "user_erin"]);
-    await expect(engine.destroy()).rejects.toThrow(/would remove 2 users, more than maxRemovals \(1\)/);
+    await expect(engine.destroy()).rejects.toThrow(/would remove 2 users \(user_alice, user_carol\), more than maxRemovals \(1\)/);
     await engine.up(await members("guarded-team", { ...args, maxRemovals: 2, userIds: ["user_alice"], emails: ["carol@example.com"] }));
     await engine.destroy();
     expect(emulator.memberIds("guarded")).toEqual(["user_erin"]);

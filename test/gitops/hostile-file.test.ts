@@ -100,7 +100,7 @@ describe("a hostile or mistaken members file", () => {
     expect(error.omitted).toBe(4_980);
     const lines = error.message.split("\n");
     expect(lines).toHaveLength(21);
-    expect(lines[0]).toBe("members.yaml:4: workspaces.platform.users[0]: must be a user id (a string), got 0");
+    expect(lines[0]).toBe("members.yaml:4: workspaces.platform.users[0]: must be a user id or an email (a string), got 0");
     expect(lines[20]).toBe("members.yaml: and 4980 more problems");
   });
 

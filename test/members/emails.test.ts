@@ -178,10 +178,10 @@ describe("update", () => {
   it("counts the users of dropped emails against maxRemovals, before any request that changes anything", async () => {
     const outs = await create({ emails: ["bob@example.com", "carol@example.com", "dave@example.com"], maxRemovals: 1 });
     takeRequests(emulator);
-    await expect(update(outs, { emails: ["dave@example.com"], maxRemovals: 1 })).rejects.toThrow(/would remove 2 users, more than maxRemovals \(1\)/);
+    await expect(update(outs, { emails: ["dave@example.com"], maxRemovals: 1 })).rejects.toThrow(/would remove 2 users \(user_bob, user_carol\), more than maxRemovals \(1\)/);
     expect(takeRequests(emulator)).toEqual([DIRECTORY_ROUTE]);
     expect(emulator.memberIds("platform")).toEqual(["user_bob", "user_carol", "user_dave"]);
-    await expect(lifecycle.remove(workspaceUuid, outs)).rejects.toThrow(/would remove 3 users, more than maxRemovals \(1\)/);
+    await expect(lifecycle.remove(workspaceUuid, outs)).rejects.toThrow(/would remove 3 users \(user_bob, user_carol, user_dave\), more than maxRemovals \(1\)/);
   });
 
   it("lists the directory at most settings.concurrency pages at a time", async () => {
