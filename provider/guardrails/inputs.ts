@@ -6,7 +6,7 @@ import type { CheckedInputs } from "../core/check";
 import { guardrailIdProblem } from "../core/ids";
 import { isUnknown } from "../core/unknowns";
 import { checkMemberInputs, type TargetInput } from "../membership/inputs";
-import { diffMemberSets, removalsOverLimit as setRemovalsOverLimit, type MembersDiff } from "../membership/plan";
+import { diffMemberSets, type MembersDiff } from "../membership/plan";
 import { GUARDRAIL_KEY } from "./state";
 
 const GUARDRAIL: TargetInput = { key: GUARDRAIL_KEY, holds: "the guardrail's UUID", problem: guardrailIdProblem };
@@ -34,7 +34,3 @@ export function diffGuardrailMembers(olds: Record<string, unknown>, news: Record
   return sets.changes === false && oldId !== newId ? { changes: true, replaces: [] } : sets;
 }
 
-/** The preview's `maxRemovals` guard (see membership/plan.ts), on the same guardrail only. */
-export function removalsOverLimit(olds: Record<string, unknown>, news: Record<string, unknown>): { remove: string[]; maxRemovals: number } | undefined {
-  return setRemovalsOverLimit(olds, news, GUARDRAIL_KEY);
-}

@@ -1,10 +1,9 @@
 /**
- * The engine-facing diff and the preview's `maxRemovals` guard of `WorkspaceMembers`: the
- * set-membership rules (membership/plan.ts) with the workspace as the target. Pure.
+ * The engine-facing diff of `WorkspaceMembers`: a move of workspace, then the sets as
+ * membership/plan.ts compares them. Pure.
  */
 import { workspaceMove } from "../api/workspace-ref";
-import { diffMemberSets, removalsOverLimit as setRemovalsOverLimit, type MembersDiff } from "../membership/plan";
-import { WORKSPACE_KEY } from "./state";
+import { diffMemberSets, type MembersDiff } from "../membership/plan";
 
 /**
  * The diff the engine asks for, from the old *outputs* in state and the new *checked*
@@ -22,9 +21,4 @@ export function diffMembers(olds: Record<string, unknown>, news: Record<string, 
   if (move !== undefined) return move;
   const sets = diffMemberSets(olds, news);
   return sets.changes === false && olds.workspaceId !== news.workspaceId ? { changes: true, replaces: [] } : sets;
-}
-
-/** The preview's `maxRemovals` guard (see membership/plan.ts), on the same workspace only. */
-export function removalsOverLimit(olds: Record<string, unknown>, news: Record<string, unknown>): { remove: string[]; maxRemovals: number } | undefined {
-  return setRemovalsOverLimit(olds, news, WORKSPACE_KEY);
 }
