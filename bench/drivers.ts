@@ -54,9 +54,8 @@ export interface MembersDriver {
 
 type Outputs = Record<string, unknown>;
 
-/** The provider's lifecycle, called as the plugin calls it: checked inputs in, outputs kept as state. */
-export async function oursDriver(target: Target): Promise<MembersDriver & { diff(workspace: string, userIds: string[]): Promise<boolean | undefined> }> {
-  const lifecycle = loadLifecycle();
+/** Points a lifecycle module at the target, as the plugin's `configure` does with stack config. */
+async function configureFor(lifecycle: { configure: typeof Lifecycle.configure }, target: Target): Promise<void> {
   const config: Record<string, string> = {
     "openrouter:managementKey": target.managementKey,
     "openrouter:baseUrl": target.baseUrl,
@@ -64,6 +63,12 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
     "openrouter:batchSize": String(target.batchSize),
   };
   await lifecycle.configure({ config: { get: (key: string) => config[key] } } as never);
+}
+
+/** The provider's lifecycle, called as the plugin calls it: checked inputs in, outputs kept as state. */
+export async function oursDriver(target: Target): Promise<MembersDriver & { diff(workspace: string, userIds: string[]): Promise<boolean | undefined> }> {
+  const lifecycle = loadLifecycle();
+  await configureFor(lifecycle, target);
   const states = new Map<string, { id: string; outs: Outputs }>();
   const checked = async (workspace: string, userIds: string[], exclusive: boolean, emails?: string[]) => {
     const answer = await lifecycle.check({}, { workspaceId: workspace, userIds, exclusive, ...(emails === undefined ? {} : { emails }) });
@@ -117,13 +122,7 @@ export interface GuardrailDriver {
 
 export async function oursGuardrailDriver(target: Target): Promise<GuardrailDriver> {
   const lifecycle = loadGuardrailsLifecycle();
-  const config: Record<string, string> = {
-    "openrouter:managementKey": target.managementKey,
-    "openrouter:baseUrl": target.baseUrl,
-    "openrouter:concurrency": String(target.concurrency),
-    "openrouter:batchSize": String(target.batchSize),
-  };
-  await lifecycle.configure({ config: { get: (key: string) => config[key] } } as never);
+  await configureFor(lifecycle, target);
   const states = new Map<string, Outputs>();
   return {
     async create(guardrailId, userIds) {
