@@ -32,23 +32,33 @@ export default tseslint.config(
     "api/ imports only core/ (and the package version).",
   ),
   layer(
+    "membership",
+    ["../*", "../**", "!../core", "!../core/**", "!../api", "!../api/**"],
+    "membership/ is the set-membership engine every such resource shares: it imports api/ and core/ only, never a resource.",
+  ),
+  layer(
     "members",
-    ["../workspace", "../workspace/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    ["../workspace", "../workspace/**", "../budgets", "../budgets/**", "../guardrails", "../guardrails/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
     "a resource imports api/ and core/, never another resource, the lookups, the members file or the export.",
   ),
   layer(
     "workspace",
-    ["../members", "../members/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    ["../members", "../members/**", "../guardrails", "../guardrails/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
     "a resource imports api/ and core/, never another resource, the lookups, the members file or the export.",
   ),
   layer(
     "budgets",
-    ["../members", "../members/**", "../workspace", "../workspace/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    ["../members", "../members/**", "../guardrails", "../guardrails/**", "../workspace", "../workspace/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
     "a resource imports api/ and core/, never another resource, the lookups, the members file or the export.",
   ),
   layer(
+    "guardrails",
+    ["../members", "../members/**", "../workspace", "../workspace/**", "../budgets", "../budgets/**", "../lookups", "../lookups/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    "a resource imports membership/, api/ and core/, never another resource, the lookups, the members file or the export.",
+  ),
+  layer(
     "lookups",
-    ["../members", "../members/**", "../workspace", "../workspace/**", "../budgets", "../budgets/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
+    ["../members", "../members/**", "../guardrails", "../guardrails/**", "../membership", "../membership/**", "../workspace", "../workspace/**", "../budgets", "../budgets/**", "../gitops", "../gitops/**", "../export", "../export/**", "../index"],
     "the lookups import api/ and core/ only.",
   ),
   layer(

@@ -10,26 +10,28 @@
  */
 import { join } from "node:path";
 import type * as Lifecycle from "../provider/members/lifecycle";
+import type * as GuardrailsLifecycle from "../provider/guardrails/lifecycle";
 import type * as Client from "../provider/api/client";
-import type * as Apply from "../provider/members/apply";
+import type * as Apply from "../provider/membership/apply";
 import type * as Bounded from "../provider/core/bounded";
 import type * as Sets from "../provider/core/sets";
 import type * as Inputs from "../provider/members/inputs";
-import type * as Ledger from "../provider/members/ledger";
-import type * as Plan from "../provider/members/plan";
+import type * as Ledger from "../provider/membership/ledger";
+import type * as Plan from "../provider/membership/plan";
 import type { Membership } from "../provider/api/types";
 import type { OpenRouter } from "@openrouter/sdk";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- the built package, as the plugin loads it */
 const libDir = join(__dirname, "..", "lib");
 const loadLifecycle = (): typeof Lifecycle => require(join(libDir, "members", "lifecycle.js"));
+const loadGuardrailsLifecycle = (): typeof GuardrailsLifecycle => require(join(libDir, "guardrails", "lifecycle.js"));
 const loadClient = (): typeof Client => require(join(libDir, "api", "client.js"));
 const loadBounded = (): typeof Bounded => require(join(libDir, "core", "bounded.js"));
 const loadSets = (): typeof Sets => require(join(libDir, "core", "sets.js"));
-const loadApply = (): typeof Apply => require(join(libDir, "members", "apply.js"));
+const loadApply = (): typeof Apply => require(join(libDir, "membership", "apply.js"));
 const loadInputs = (): typeof Inputs => require(join(libDir, "members", "inputs.js"));
-const loadPlan = (): typeof Plan => require(join(libDir, "members", "plan.js"));
-const loadLedger = (): typeof Ledger => require(join(libDir, "members", "ledger.js"));
+const loadPlan = (): typeof Plan => require(join(libDir, "membership", "plan.js"));
+const loadLedger = (): typeof Ledger => require(join(libDir, "membership", "ledger.js"));
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Where the emulator is and how the provider is tuned. */
@@ -52,9 +54,8 @@ export interface MembersDriver {
 
 type Outputs = Record<string, unknown>;
 
-/** The provider's lifecycle, called as the plugin calls it: checked inputs in, outputs kept as state. */
-export async function oursDriver(target: Target): Promise<MembersDriver & { diff(workspace: string, userIds: string[]): Promise<boolean | undefined> }> {
-  const lifecycle = loadLifecycle();
+/** Points a lifecycle module at the target, as the plugin's `configure` does with stack config. */
+async function configureFor(lifecycle: { configure: typeof Lifecycle.configure }, target: Target): Promise<void> {
   const config: Record<string, string> = {
     "openrouter:managementKey": target.managementKey,
     "openrouter:baseUrl": target.baseUrl,
@@ -62,6 +63,12 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
     "openrouter:batchSize": String(target.batchSize),
   };
   await lifecycle.configure({ config: { get: (key: string) => config[key] } } as never);
+}
+
+/** The provider's lifecycle, called as the plugin calls it: checked inputs in, outputs kept as state. */
+export async function oursDriver(target: Target): Promise<MembersDriver & { diff(workspace: string, userIds: string[]): Promise<boolean | undefined> }> {
+  const lifecycle = loadLifecycle();
+  await configureFor(lifecycle, target);
   const states = new Map<string, { id: string; outs: Outputs }>();
   const checked = async (workspace: string, userIds: string[], exclusive: boolean, emails?: string[]) => {
     const answer = await lifecycle.check({}, { workspaceId: workspace, userIds, exclusive, ...(emails === undefined ? {} : { emails }) });
@@ -101,6 +108,35 @@ export async function oursDriver(target: Target): Promise<MembersDriver & { diff
       const old = state(workspace);
       await lifecycle.remove(old.id, old.outs);
       states.delete(workspace);
+    },
+  };
+}
+
+/** A guardrail's direct members through `GuardrailMembers`' lifecycle, as the plugin calls it. */
+export interface GuardrailDriver {
+  /** Adopts `userIds` (already assigned): a create whose assigns change nothing. */
+  create(guardrailId: string, userIds: string[]): Promise<void>;
+  /** The managed users a refresh finds. */
+  refresh(guardrailId: string): Promise<number>;
+}
+
+export async function oursGuardrailDriver(target: Target): Promise<GuardrailDriver> {
+  const lifecycle = loadGuardrailsLifecycle();
+  await configureFor(lifecycle, target);
+  const states = new Map<string, Outputs>();
+  return {
+    async create(guardrailId, userIds) {
+      const answer = await lifecycle.check({}, { guardrailId, userIds });
+      if (answer.failures?.length) throw new Error(`check failed: ${JSON.stringify(answer.failures)}`);
+      const { outs } = await lifecycle.create({ ...answer.inputs, __provider: "bench" });
+      states.set(guardrailId, outs as Outputs);
+    },
+    async refresh(guardrailId) {
+      const old = states.get(guardrailId);
+      if (old === undefined) throw new Error(`no state for guardrail ${guardrailId}`);
+      const answer = await lifecycle.read(guardrailId, old);
+      states.set(guardrailId, answer.props as Outputs);
+      return (answer.props?.userIds as string[]).length;
     },
   };
 }

@@ -22,6 +22,8 @@ export interface RemoteEmulator {
   createWorkspace(slug: string): Promise<string>;
   addMembers(workspace: string, userIds: string[]): Promise<void>;
   memberCount(workspace: string): Promise<number>;
+  /** A guardrail of the workspace (not its default), with `userIds` assigned by hand; its id. */
+  createGuardrail(workspace: string, userIds: string[]): Promise<string>;
   clearLog(): Promise<void>;
   logStats(): Promise<LogStats>;
   /** Changes the latency every request waits from now on. */
@@ -33,6 +35,7 @@ type Request =
   | { op: "createWorkspace"; slug: string }
   | { op: "addMembers"; workspace: string; userIds: string[] }
   | { op: "memberCount"; workspace: string }
+  | { op: "createGuardrail"; workspace: string; userIds: string[] }
   | { op: "clearLog" }
   | { op: "logStats" }
   | { op: "setLatency"; ms: number };
@@ -65,6 +68,7 @@ export async function startRemoteEmulator(options: EmulatorOptions): Promise<Rem
     createWorkspace: (slug) => call({ op: "createWorkspace", slug }),
     addMembers: (workspace, userIds) => call({ op: "addMembers", workspace, userIds }),
     memberCount: (workspace) => call({ op: "memberCount", workspace }),
+    createGuardrail: (workspace, userIds) => call({ op: "createGuardrail", workspace, userIds }),
     clearLog: () => call({ op: "clearLog" }),
     logStats: () => call({ op: "logStats" }),
     setLatency: (ms) => call({ op: "setLatency", ms }),
@@ -92,6 +96,11 @@ async function serve(): Promise<void> {
         return emulator.addMembers(request.workspace, request.userIds);
       case "memberCount":
         return emulator.memberIds(request.workspace).length;
+      case "createGuardrail": {
+        const { id } = emulator.createGuardrail({ workspaceId: request.workspace });
+        emulator.assignGuardrailMembers(id, request.userIds);
+        return id;
+      }
       case "clearLog":
         return emulator.log.clear();
       case "logStats":

@@ -29,7 +29,7 @@ import {
   updatePhases,
   type Phases,
 } from "./bounds";
-import { naiveDriver, organizationEmails, oursDriver, sdkDriver, type MembersDriver, type Target } from "./drivers";
+import { naiveDriver, organizationEmails, oursDriver, oursGuardrailDriver, sdkDriver, type GuardrailDriver, type MembersDriver, type Target } from "./drivers";
 import { measurePlugin, measureSerializedSizes, type PluginRuns } from "./plugin-costs";
 import { startRemoteEmulator, type RemoteEmulator } from "./remote-emulator";
 import { formatReport, type Check, type PluginFigures, type ScenarioRow } from "./report";
@@ -95,7 +95,7 @@ function parseOptions(argv: string[]): Options {
   return options;
 }
 
-type ScenarioName = "create" | "update" | "update-5%" | "diff" | "refresh" | "delete" | "exclusive" | "emails";
+type ScenarioName = "create" | "update" | "update-5%" | "diff" | "refresh" | "delete" | "exclusive" | "emails" | "guardrail-refresh";
 
 /** One timed operation: wall time, and what the emulator saw. */
 interface Measurement {
@@ -144,8 +144,9 @@ const pluginFigures = (runs: PluginRuns): PluginFigures => ({
 
 /**
  * The scenario chain on fresh workspaces: create, update with churn, no-op diff, refresh,
- * delete, exclusive create, and (for a driver that names people by email) a create of the
- * same members by their emails.
+ * delete, exclusive create, (for a driver that names people by email) a create of the
+ * same members by their emails, and, given a `guardrails` driver (ours only: the SDK has no
+ * guardrail routes), the refresh of a guardrail whose direct members are the whole set.
  */
 async function runChain(
   emulator: RemoteEmulator,
@@ -153,6 +154,7 @@ async function runChain(
   label: string,
   o: Options,
   emails: ReadonlyMap<string, string>,
+  guardrails?: GuardrailDriver,
 ): Promise<Partial<Record<ScenarioName, Measurement[]>>> {
   const members = range(0, o.members);
   const churn = Math.round(o.members / 100);
@@ -195,6 +197,18 @@ async function runChain(
       if (count !== o.members) throw new Error(`refresh found ${count} managed members, expected ${o.members}`);
     }),
   ];
+  if (guardrails !== undefined) {
+    // The workspace's members now (the guardrail's assignees must be members), assigned by
+    // hand and adopted by the create, so that only the refresh is timed.
+    const guardrail = await emulator.createGuardrail(workspace, final);
+    await guardrails.create(guardrail, final);
+    results["guardrail-refresh"] = [
+      await measure(emulator, async () => {
+        const count = await guardrails.refresh(guardrail);
+        if (count !== o.members) throw new Error(`guardrail refresh found ${count} managed members, expected ${o.members}`);
+      }),
+    ];
+  }
   results.delete = [await measure(emulator, () => driver.remove(workspace))];
   results.exclusive = [await measure(emulator, () => driver.create(exclusiveWorkspace, members, true))];
   if ((await emulator.memberCount(workspace)) !== 0) throw new Error(`${label}: delete left members behind`);
@@ -229,16 +243,19 @@ async function main(): Promise<number> {
       refresh: refreshPhases(o.members, workload),
       delete: deletePhases(o.members, workload),
       exclusive: exclusiveCreatePhases(o.unmanaged, o.members, o.unmanaged, workload),
+      // The assignment listing pages as the members listing does.
+      "guardrail-refresh": refreshPhases(o.members, workload),
       emails: emailCreatePhases(o.members, orgSize, workload),
     };
 
     const emails = await organizationEmails(target);
     if (emails.size !== orgSize) throw new Error(`the directory lists ${emails.size} people, expected ${orgSize}`);
     const ours = await oursDriver(target);
+    const oursGuardrails = await oursGuardrailDriver(target);
     const sdk = await sdkDriver(target);
     // Warm both (JIT, module loading, first connections) on a small chain before timing.
     const warm = { ...o, members: 200, unmanaged: 100 };
-    await runChain(emulator, ours, "warm-ours", warm, emails);
+    await runChain(emulator, ours, "warm-ours", warm, emails, oursGuardrails);
     await runChain(emulator, sdk, "warm-sdk", warm, emails);
 
     const oursRuns: Partial<Record<ScenarioName, Measurement[]>>[] = [];
@@ -247,7 +264,7 @@ async function main(): Promise<number> {
       // Alternate the order so neither client always runs on a warmer or busier machine.
       const order = rep % 2 === 0 ? (["ours", "sdk"] as const) : (["sdk", "ours"] as const);
       for (const which of order) {
-        if (which === "ours") oursRuns.push(await runChain(emulator, ours, `ours-${rep}`, o, emails));
+        if (which === "ours") oursRuns.push(await runChain(emulator, ours, `ours-${rep}`, o, emails, oursGuardrails));
         else sdkRuns.push(await runChain(emulator, sdk, `sdk-${rep}`, o, emails));
       }
     }
@@ -255,7 +272,7 @@ async function main(): Promise<number> {
     // loopback), so wall - that is what the network cost, to set beside the bound.
     await emulator.setLatency(0);
     const zeroLatencyRuns: Partial<Record<ScenarioName, Measurement[]>>[] = [];
-    for (let rep = 0; rep < o.repeats; rep++) zeroLatencyRuns.push(await runChain(emulator, ours, `ours-no-latency-${rep}`, o, emails));
+    for (let rep = 0; rep < o.repeats; rep++) zeroLatencyRuns.push(await runChain(emulator, ours, `ours-no-latency-${rep}`, o, emails, oursGuardrails));
     await emulator.setLatency(o.latency);
 
     // Naive: measured on a sample and compared per user (a full 10,000 would take minutes).

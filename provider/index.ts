@@ -18,7 +18,9 @@ export { Workspace } from "./workspace/resource";
 export type { WorkspaceArgs } from "./workspace/resource";
 export { WorkspaceBudgets } from "./budgets/resource";
 export type { WorkspaceBudgetsArgs, BudgetOutput } from "./budgets/resource";
-export type { Membership, OrganizationMember, WorkspaceFields } from "./api/types";
+export { GuardrailMembers } from "./guardrails/resource";
+export type { GuardrailMembersArgs } from "./guardrails/resource";
+export type { GuardrailAssignment, Membership, OrganizationMember, WorkspaceFields } from "./api/types";
 
 // Lookups
 export {
@@ -70,6 +72,7 @@ export {
   RemovalLimitError,
   UnknownEmailError,
   BudgetOrderError,
+  GuardrailRefusedError,
   MembersFileError,
   isOpenRouterError,
 } from "./core/errors";
@@ -79,3 +82,4 @@ export type { MembersFileProblem, BudgetLimitFact } from "./core/errors";
 export { WorkspaceMembersProvider } from "./members/resource";
 export { WorkspaceProvider } from "./workspace/resource";
 export { WorkspaceBudgetsProvider } from "./budgets/resource";
+export { GuardrailMembersProvider } from "./guardrails/resource";

@@ -20,7 +20,7 @@
  * holds that text to 4 KiB).
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- resolved at call time, by design */
-export function loadImplementation<T>(subpath: "lifecycle" | "workspace-lifecycle" | "budgets-lifecycle"): T {
+export function loadImplementation<T>(subpath: "lifecycle" | "workspace-lifecycle" | "budgets-lifecycle" | "guardrails-lifecycle"): T {
   const name = `pulumi-openrouter/${subpath}`;
   try {
     return require(name) as T;

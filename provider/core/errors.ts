@@ -2,8 +2,8 @@
  * The package's error family: every error it throws for something a user or the service
  * did is an `OpenRouterError`; the subclasses say what went wrong (the service said no or
  * has no such thing, the network failed, a timeout, a body we cannot use, bad settings or
- * arguments, a change that did not finish, a removal limit, budgets out of order, a members
- * file). Failures carry their facts as fields (`status`, `path`, `userIds`, `problems`,
+ * arguments, a change that did not finish, a removal limit, budgets out of order, a guardrail
+ * that takes no members, a members file). Failures carry their facts as fields (`status`, `path`, `userIds`, `problems`,
  * ...): callers read those, never the wording. A `TypeError` or `RangeError` from this
  * package means a bug in it.
  *
@@ -218,6 +218,16 @@ export class UnknownEmailError extends OpenRouterError {
   }
 }
 
+/**
+ * A guardrail that takes no member assignments (`why`: a workspace's default guardrail, or
+ * a legacy one with no workspace), refused before any change.
+ */
+export class GuardrailRefusedError extends OpenRouterError {
+  constructor(message: string, readonly guardrailId: string, readonly why: "default" | "no-workspace", readonly workspaceId: string | null) {
+    super(message);
+  }
+}
+
 /** One budget and its limit, as a {@link BudgetOrderError} names it. */
 export interface BudgetLimitFact {
   /** `daily`, `weekly`, `monthly` or `lifetime`. */
@@ -333,15 +343,10 @@ function withRetrySummary(message: string, retry: RetrySummary | undefined): str
   return parts.length === 0 ? message : `${message}; ${parts.join("; ")}`;
 }
 
+const TIMEOUT_WORDS: Record<TimeoutPhase, string> = { connect: "could not connect", headers: "no response headers", body: "response body stalled: no data" };
+
 function describeTimeout(phase: TimeoutPhase): string {
-  switch (phase) {
-    case "connect":
-      return "could not connect";
-    case "headers":
-      return "no response headers";
-    case "body":
-      return "response body stalled: no data";
-  }
+  return TIMEOUT_WORDS[phase];
 }
 
 function describeStatus(status: number, bodyText: string, location: string | undefined): string {
@@ -360,13 +365,8 @@ function collectUserIds(body: unknown, metadata: Record<string, unknown> | undef
     if (typeof value === "string" && value !== "") found.add(value);
     else if (Array.isArray(value)) value.forEach(add);
   };
-  if (isRecord(body)) {
-    add(body.user_id);
-    add(body.user_ids);
-  }
-  if (metadata !== undefined) {
-    add(metadata.user_id);
-    add(metadata.user_ids);
+  for (const source of [isRecord(body) ? body : undefined, metadata]) {
+    if (source !== undefined) [source.user_id, source.user_ids].forEach(add);
   }
   return [...found];
 }

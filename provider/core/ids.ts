@@ -85,3 +85,11 @@ export function workspaceIdProblem(value: string): string | undefined {
     "(lowercase letters and digits in segments joined by single hyphens, e.g. \"ml-research\")"
   );
 }
+
+/** Why `value` cannot name a guardrail (its UUID), or `undefined` when it can. */
+export function guardrailIdProblem(value: string): string | undefined {
+  if (value === "") return "must not be empty: give the guardrail's UUID";
+  if (isUuid(value)) return undefined;
+  const shown = value.length > MAX_ID_LENGTH ? `${quote(value.slice(0, MAX_ID_LENGTH))}...` : quote(value);
+  return `${shown} is not a guardrail UUID (such as "0b7f4c1e-2d3a-4f5b-8c6d-7e8f9a0b1c2d")`;
+}

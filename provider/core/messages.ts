@@ -73,6 +73,20 @@ export function notInOrganization(name: string, closest: string | undefined): st
 }
 
 /**
+ * Why a guardrail takes no members of its own, and what to do instead: a workspace's
+ * default guardrail applies to everyone in the workspace already; a legacy guardrail with
+ * no workspace takes no assignments at all.
+ */
+export function guardrailRefusal(guardrailId: string, why: "default" | "no-workspace", workspaceId: string | null): string {
+  return why === "default"
+    ? `Guardrail ${quote(guardrailId)} is the default guardrail of workspace ${quote(workspaceId ?? "")}: it applies to every ` +
+        "member of the workspace already and takes no assignments. Nothing was changed. To give some members other rules, " +
+        "create another guardrail in that workspace and point guardrailId at it; to change what everyone gets, edit the default guardrail itself"
+    : `Guardrail ${quote(guardrailId)} belongs to no workspace (a legacy guardrail), so the service takes no member ` +
+        "assignments for it. Nothing was changed. Create a guardrail in the members' workspace and point guardrailId at it";
+}
+
+/**
  * The known name `name` most likely misspells, or `undefined` when none is close: the same
  * letters in another case, or within a few edits (a swap of two neighbours counts as one):
  * two for names up to eight letters, three for longer ones.

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as Lifecycle from "./lifecycle";
 import { loadImplementation as importedLoader } from "../load-implementation";
 import type { Membership } from "../api/types";
+import { declareSetOutputs, type SetOutputs } from "../membership/preview-outputs";
 
 // Bound to a local so Pulumi serializes the function itself: in an installed package, an
 // imported module object is serialized as require("pulumi-openrouter/lib/..."), a path the
@@ -120,30 +121,6 @@ export class WorkspaceMembers extends pulumi.dynamic.Resource {
       emailUserIds: undefined,
     };
     super(sharedProvider, name, props, opts, "openrouter", "WorkspaceMembers");
-    // During a preview the engine answers with the checked inputs in place of outputs (the
-    // plugin cannot preview a create or update), and `check` turns the sets into maps
-    // `{ "<id>": true }`. The program sees the declared sorted lists all the same.
-    // The checked `userIds` holds only the users named by id: who the emails name is known
-    // once they are resolved (`emailUserIds`, absent from a preview's answer, so unknown), so
-    // with emails a preview's `userIds` is unknown rather than short of those users.
-    const self = this as { -readonly [K in "userIds" | "emails" | "protectedUserIds"]: WorkspaceMembers[K] };
-    const namesEmails = pulumi.output(args.emails ?? []).apply((emails) => emails.length > 0);
-    self.userIds = pulumi.all([this.userIds, namesEmails]).apply(([userIds, byEmail]) =>
-      isCheckedMap(userIds) && byEmail
-        ? this.emailUserIds.apply((emailUserIds) => [...new Set([...asIdList(userIds), ...Object.values(emailUserIds ?? {})])].sort())
-        : pulumi.output(asIdList(userIds)),
-    );
-    self.emails = this.emails.apply(asIdList);
-    self.protectedUserIds = this.protectedUserIds.apply(asIdList);
+    declareSetOutputs(this as unknown as SetOutputs, args.emails);
   }
-}
-
-/** Whether the engine sent a set in the checked map form `{ "<id>": true }` rather than as the outputs' list. */
-function isCheckedMap(set: unknown): boolean {
-  return set !== null && typeof set === "object" && !Array.isArray(set);
-}
-
-/** A set as the sorted list the outputs declare, whether the engine sent the list or the checked map. */
-function asIdList(ids: string[]): string[] {
-  return isCheckedMap(ids) ? Object.keys(ids).sort() : ids;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RunError } from "@pulumi/pulumi";
 import { exclusive } from "../../examples/exclusive/program";
+import { guardrails } from "../../examples/guardrails/program";
 import { gitops } from "../../examples/gitops/program";
 import { QUICKSTART_USERS, quickstart } from "../../examples/quickstart/program";
 import { MembersFileError } from "../../provider/core/errors";
@@ -24,6 +25,7 @@ import { REPO_ROOT, ensureBuilt } from "./harness/build";
 const MEMBERS_TYPE = "pulumi-nodejs:dynamic/openrouter:WorkspaceMembers";
 const WORKSPACE_TYPE = "pulumi-nodejs:dynamic/openrouter:Workspace";
 const BUDGETS_TYPE = "pulumi-nodejs:dynamic/openrouter:WorkspaceBudgets";
+const GUARDRAIL_MEMBERS_TYPE = "pulumi-nodejs:dynamic/openrouter:GuardrailMembers";
 const GITOPS_MEMBERS_FILE = join(REPO_ROOT, "examples", "gitops", "members.yaml");
 
 /** The inputs of each WorkspaceMembers a program registered, by resource name, without `__provider`. */
@@ -217,6 +219,20 @@ describe("what each example registers", () => {
     });
   });
 
+  it("guardrails: a workspace's members and, depending on them, one guardrail's direct members", async () => {
+    const guardrail = "16af95b7-4e8b-4f0a-aaf7-1fd84422e164";
+    const registrations = await captureRegistrations(() => void guardrails(), {
+      project: "openrouter-guardrails",
+      config: { "openrouter-guardrails:guardrail": guardrail },
+    });
+    expect(membersInputs(registrations)).toEqual({
+      platform: { workspaceId: "demo-platform", userIds: ["user_alice", "user_carol"], exclusive: false, maxRemovals: 5 },
+    });
+    expect(inputsOfType(registrations, GUARDRAIL_MEMBERS_TYPE)).toEqual({
+      "production-guardrail": { guardrailId: guardrail, userIds: ["user_alice"], emails: ["carol.lindqvist@example.com"], exclusive: false, maxRemovals: 2 },
+    });
+  });
+
   /**
    * Runs the root stack's program, which declares its resources when loaded (as under `pulumi
    * up`), once the people it names are checked: the program's `members` export settles then.
@@ -290,6 +306,29 @@ describe("each example through the plugin against the emulator's demo organizati
     expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["same"]);
 
     await engine.destroy();
+    expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
+  });
+
+  it("guardrails: up adds carol to the workspace, then assigns her and adopts alice's assignment beside erin's; destroy unassigns only them", async () => {
+    const engine = new Engine(plugin);
+    const guardrail = emulator.memberGuardrailId("demo-platform", "user_alice") as string;
+    const aliceAssignment = emulator.guardrailAssignment(guardrail, "user_alice");
+    const registrations = await captureRegistrations(() => void guardrails(), {
+      project: "openrouter-guardrails",
+      config: { "openrouter-guardrails:guardrail": guardrail },
+    });
+
+    expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["create", "create"]);
+    expect(emulator.memberIds("demo-platform")).toEqual(["user_alice", "user_bob", "user_carol", "user_erin"]);
+    expect(emulator.guardrailMemberIds(guardrail)).toEqual(["user_alice", "user_carol", "user_erin"]);
+    const outputs = engine.state("production-guardrail").outputs;
+    expect(outputs).toMatchObject({ userIds: ["user_alice", "user_carol"], emails: ["carol.lindqvist@example.com"], workspaceId: emulator.workspace("demo-platform")?.id });
+    // Adopted as it was, by whoever assigned it.
+    expect((outputs.assignments as { userId: string; assignedBy: string | null; id: string }[])[0]).toMatchObject({ userId: "user_alice", assignedBy: "user_grace", id: aliceAssignment?.id });
+    expect((await engine.up(registrations)).map((step) => step.op)).toEqual(["same", "same"]);
+
+    await engine.destroy();
+    expect(emulator.guardrailMemberIds(guardrail)).toEqual(["user_erin"]);
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
   });
 

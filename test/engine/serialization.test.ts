@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { captureRegistrations, registrationNamed, secret } from "./harness";
 import { loadFromPulumi } from "./harness/struct";
 import { WorkspaceBudgetsProvider } from "../../provider/budgets/resource";
+import { GuardrailMembersProvider } from "../../provider/guardrails/resource";
 import { WorkspaceMembers, WorkspaceMembersProvider } from "../../provider/members/resource";
 
 // ARCHITECTURE.md "The plugin process": Pulumi stores the serialized provider in the state of
@@ -88,5 +89,15 @@ describe("the serialized WorkspaceBudgetsProvider (issue 17)", () => {
     expectPortable(serialized.text, "WorkspaceBudgetsProvider");
     expectLoadsAsProvider(serialized.text);
     expect(serialized.text).toContain('load("budgets-lifecycle")');
+  });
+});
+
+describe("the serialized GuardrailMembersProvider (issue 17)", () => {
+  it("is small, portable and secret-free, and requires its lifecycle by its own package subpath", async () => {
+    const serialized = await pulumi.runtime.serializeFunction(() => new GuardrailMembersProvider(), { allowSecrets: true });
+    expect(serialized.containsSecrets).toBe(false);
+    expectPortable(serialized.text, "GuardrailMembersProvider");
+    expectLoadsAsProvider(serialized.text);
+    expect(serialized.text).toContain('load("guardrails-lifecycle")');
   });
 });

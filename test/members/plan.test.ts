@@ -1,5 +1,6 @@
 import { UNKNOWN } from "../../provider/core/unknowns";
-import { checkRemovalLimit, diffMembers, planCreate, planDelete, planUpdate, removalsOverLimit } from "../../provider/members/plan";
+import { checkRemovalLimit, planCreate, planDelete, planUpdate, removalsOverLimit } from "../../provider/membership/plan";
+import { diffMembers } from "../../provider/members/plan";
 
 describe("planCreate", () => {
   it.each<[string, Parameters<typeof planCreate>[0], ReturnType<typeof planCreate>]>([
@@ -161,7 +162,7 @@ describe("removalsOverLimit: the guard check applies at preview (issue 16, item 
     ["while the users are a preview unknown, nothing", { workspaceId: "platform", userIds: UNKNOWN, maxRemovals: 0 }, undefined],
     ["on create (no recorded inputs), nothing", { workspaceId: "platform", userIds: {}, maxRemovals: 0 }, undefined],
   ])("%s", (name, news, expected) => {
-    expect(removalsOverLimit(name.startsWith("on create") ? {} : olds, news)).toEqual(expected);
+    expect(removalsOverLimit(name.startsWith("on create") ? {} : olds, news, "workspaceId")).toEqual(expected);
   });
 });
 

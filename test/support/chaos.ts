@@ -1,5 +1,6 @@
 /**
- * Chaos histories for `WorkspaceMembers` (issue #5): a workspace with unmanaged members and
+ * Chaos histories for a set-membership resource, `WorkspaceMembers` (issue #5) or
+ * `GuardrailMembers` (issue 17, {@link GUARDRAIL_TARGET}): a set with unmanaged members and
  * protected admins, a sequence of desired sets (adds, removes, empties, large jumps,
  * exclusive on and off; each person named by user id, by email in any letter case, or both,
  * issue 15) applied through the engine model while the emulator injects seeded random
@@ -24,6 +25,86 @@ export const POOL = Array.from({ length: 18 }, (_, i) => `user_${String(i).padSt
 export const OUTSIDERS = ["outsider_a", "outsider_b", "outsider_c", "outsider_d"];
 export const ADMINS = ["admin_1", "admin_2"];
 const WORKSPACE_SLUG = "chaos";
+
+/**
+ * The set a history's resource manages, and how to read the truth of it: the workspace's
+ * members (the default) or a guardrail's direct members.
+ */
+export interface ChaosTarget {
+  /** Creates the set on a fresh emulator holding `initial`; returns the resource id and the target's input. */
+  prepare(emulator: Emulator, initial: string[]): { id: string; inputs: Record<string, unknown> };
+  /** The set's members now, by the emulator. */
+  members(emulator: Emulator, id: string): string[];
+  /** Throws unless the state's id, target and records are exactly the service's. */
+  checkRecords(emulator: Emulator, id: string, state: ModelState, where: string): void;
+}
+
+/** `WorkspaceMembers` on a workspace holding the unmanaged and protected users. */
+export const WORKSPACE_TARGET: ChaosTarget = {
+  prepare: (emulator, initial) => {
+    const uuid = emulator.createWorkspace({ slug: WORKSPACE_SLUG }).id;
+    emulator.addMembers(uuid, initial);
+    return { id: uuid, inputs: { workspaceId: WORKSPACE_SLUG } };
+  },
+  members: (emulator) => emulator.memberIds(WORKSPACE_SLUG),
+  checkRecords: (emulator, id, state, where) => {
+    const outputs = state.outputs;
+    if (state.id !== id || outputs.workspaceUuid !== id) {
+      throw new ChaosViolation("the resource id is the workspace UUID", where, { id: state.id, workspaceUuid: outputs.workspaceUuid });
+    }
+    const memberships = (outputs.memberships ?? []) as { id: string; userId: string; workspaceId: string; role: string; createdAt: string }[];
+    checkSortedRecords(outputs.userIds as string[], memberships, where);
+    for (const membership of memberships) {
+      const truth = emulator.member(id, membership.userId);
+      const same =
+        truth !== undefined &&
+        truth.id === membership.id &&
+        truth.role === membership.role &&
+        truth.workspace_id === membership.workspaceId &&
+        truth.created_at === membership.createdAt;
+      if (!same) throw new ChaosViolation("each recorded membership is exactly the service's", where, { recorded: membership, truth });
+    }
+  },
+};
+
+/**
+ * `GuardrailMembers` on a guardrail of a workspace that holds every user of the histories
+ * (assignments need workspace members), with the unmanaged and protected users assigned.
+ */
+export const GUARDRAIL_TARGET: ChaosTarget = {
+  prepare: (emulator, initial) => {
+    const uuid = emulator.createWorkspace({ slug: WORKSPACE_SLUG }).id;
+    emulator.addMembers(uuid, [...POOL, ...OUTSIDERS, ...ADMINS]);
+    const guardrailId = emulator.createGuardrail({ workspaceId: uuid, name: "Chaos" }).id;
+    emulator.assignGuardrailMembers(guardrailId, initial);
+    return { id: guardrailId, inputs: { guardrailId } };
+  },
+  members: (emulator, id) => emulator.guardrailMemberIds(id),
+  checkRecords: (emulator, id, state, where) => {
+    const outputs = state.outputs;
+    if (state.id !== id || outputs.guardrailId !== id || outputs.workspaceId !== emulator.workspace(WORKSPACE_SLUG)?.id) {
+      throw new ChaosViolation("the resource id is the guardrail UUID, and its workspace the guardrail's", where, { id: state.id, outputs });
+    }
+    const assignments = (outputs.assignments ?? []) as { id: string; userId: string; guardrailId: string; assignedBy: string | null; createdAt: string }[];
+    checkSortedRecords(outputs.userIds as string[], assignments, where);
+    for (const assignment of assignments) {
+      const truth = emulator.guardrailAssignment(id, assignment.userId);
+      const same =
+        truth !== undefined &&
+        truth.id === assignment.id &&
+        truth.guardrail_id === assignment.guardrailId &&
+        truth.assigned_by === assignment.assignedBy &&
+        truth.created_at === assignment.createdAt;
+      if (!same) throw new ChaosViolation("each recorded assignment is exactly the service's", where, { recorded: assignment, truth });
+    }
+  },
+};
+
+function checkSortedRecords(userIds: string[], records: { userId: string }[], where: string): void {
+  if (JSON.stringify(records.map((m) => m.userId)) !== JSON.stringify(userIds) || JSON.stringify([...userIds].sort()) !== JSON.stringify(userIds)) {
+    throw new ChaosViolation("userIds are sorted and match the records", where, { userIds, records });
+  }
+}
 
 /** The email each user of the histories has in the organization. */
 export const emailOf = (userId: string): string => `${userId}@example.com`;
@@ -150,6 +231,8 @@ export interface HistoryReport {
 export interface RunOptions {
   /** The lifecycle module under test (imported by the caller, so jest and tsx both work). */
   lifecycle: typeof Lifecycle;
+  /** The set it manages; default {@link WORKSPACE_TARGET}. */
+  target?: ChaosTarget;
   /** Called with each step's label, for soak progress output. */
   onStep?: (label: string) => void;
 }
@@ -159,12 +242,11 @@ export interface RunOptions {
  * {@link ChaosViolation} on the first that fails.
  */
 export async function runHistory(history: ChaosHistory, options: RunOptions): Promise<HistoryReport> {
-  const { lifecycle } = options;
+  const { lifecycle, target = WORKSPACE_TARGET } = options;
   const initialMembers = [...history.unmanaged, ...history.protectedIds];
   const emulator = await startEmulator({
     seed: `chaos-${history.faultSeed}`,
     users: [...POOL.map((id) => ({ id, email: emailOf(id) })), ...OUTSIDERS.map((id) => ({ id, email: emailOf(id) })), ...ADMINS.map((id) => ({ id, role: "admin", email: emailOf(id) }))],
-    workspaces: [{ slug: WORKSPACE_SLUG, members: initialMembers }],
   });
   const report: HistoryReport = {
     steps: history.steps.length,
@@ -180,17 +262,18 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
     states: [],
   };
   try {
-    const workspaceUuid = emulator.workspace(WORKSPACE_SLUG)!.id;
+    const prepared = target.prepare(emulator, initialMembers);
     const model = new EngineModel(lifecycle);
-    const members = () => new Set(emulator.memberIds(WORKSPACE_SLUG));
+    const members = () => new Set(target.members(emulator, prepared.id));
     const inputsOf = (step: ChaosStep) => ({
-      workspaceId: WORKSPACE_SLUG,
+      ...prepared.inputs,
       userIds: step.userIds,
       ...(step.emails.length === 0 ? {} : { emails: step.emails }),
       exclusive: step.exclusive,
       protectedUserIds: history.protectedIds,
     });
-    const ctx: CheckContext = { emulator, workspaceUuid, history, model, members };
+    emulator.log.clear();
+    const ctx: CheckContext = { emulator, id: prepared.id, target, history, model, members };
 
     await configureLifecycle(lifecycle, emulator, history, CHAOS_CLIENT.timeoutMs);
     emulator.configure({
@@ -270,7 +353,9 @@ export async function runHistory(history: ChaosHistory, options: RunOptions): Pr
 
 interface CheckContext {
   emulator: Emulator;
-  workspaceUuid: string;
+  /** The resource id the state must have. */
+  id: string;
+  target: ChaosTarget;
   history: ChaosHistory;
   model: EngineModel;
   members: () => Set<string>;
@@ -394,29 +479,13 @@ function checkStep(ctx: CheckContext, o: StepObservation): void {
 }
 
 /**
- * Outputs agree with themselves and with the service: the workspace, each membership exactly
- * as the service holds it, and each email recorded as a member's naming that member.
+ * Outputs agree with themselves and with the service: the target, each record exactly as
+ * the service holds it, and each email recorded as a member's naming that member.
  */
 function checkRecordedDetails(ctx: CheckContext, state: ModelState, where: string): void {
+  ctx.target.checkRecords(ctx.emulator, ctx.id, state, where);
   const outputs = state.outputs;
-  if (state.id !== ctx.workspaceUuid || outputs.workspaceUuid !== ctx.workspaceUuid) {
-    throw new ChaosViolation("the resource id is the workspace UUID", where, { id: state.id, workspaceUuid: outputs.workspaceUuid });
-  }
   const userIds = outputs.userIds as string[];
-  const memberships = (outputs.memberships ?? []) as { id: string; userId: string; workspaceId: string; role: string; createdAt: string }[];
-  if (JSON.stringify(memberships.map((m) => m.userId)) !== JSON.stringify(userIds) || JSON.stringify([...userIds].sort()) !== JSON.stringify(userIds)) {
-    throw new ChaosViolation("userIds are sorted and match memberships", where, { userIds, memberships });
-  }
-  for (const membership of memberships) {
-    const truth = ctx.emulator.member(ctx.workspaceUuid, membership.userId);
-    const same =
-      truth !== undefined &&
-      truth.id === membership.id &&
-      truth.role === membership.role &&
-      truth.workspace_id === membership.workspaceId &&
-      truth.created_at === membership.createdAt;
-    if (!same) throw new ChaosViolation("each recorded membership is exactly the service's", where, { recorded: membership, truth });
-  }
   const emails = (outputs.emails ?? []) as string[];
   const emailUserIds = (outputs.emailUserIds ?? {}) as Record<string, string>;
   const managed = new Set([...userIds, ...unconfirmedIds(state)]);
@@ -545,6 +614,7 @@ export async function runHistories(
   histories: readonly ChaosHistory[],
   lanes: readonly (typeof Lifecycle)[],
   onReport?: (index: number, report: HistoryReport) => void,
+  target: ChaosTarget = WORKSPACE_TARGET,
 ): Promise<{ figures: ChaosFigures; failure?: ChaosFailure }> {
   let figures = NO_FIGURES;
   let failure: ChaosFailure | undefined;
@@ -554,7 +624,7 @@ export async function runHistories(
       const index = next++;
       const history = histories[index]!;
       try {
-        const report = await runHistory(history, { lifecycle });
+        const report = await runHistory(history, { lifecycle, target });
         figures = addToFigures(figures, report);
         onReport?.(index, report);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { MembershipLedger } from "../../provider/members/ledger";
+import { MembershipLedger } from "../../provider/membership/ledger";
 import type { Membership } from "../../provider/api/types";
 
 const membership = (userId: string, id = `m-${userId}`): Membership => ({ id, userId, workspaceId: "ws", role: "member", createdAt: "2026-01-01T00:00:00Z" });

@@ -5,7 +5,7 @@
  */
 import { PeopleDirectory, resolvePeople } from "../../provider/core/people";
 import { readIds } from "../../provider/core/sets";
-import { NO_NAMES, namedById, namesState, namesStillTrue, recordedNames, resolvedNames } from "../../provider/members/names";
+import { NO_NAMES, namedById, namesState, namesStillTrue, recordedNames, resolvedNames } from "../../provider/membership/names";
 
 const directory = new PeopleDirectory([
   { userId: "user_alice", email: "alice@example.com" },

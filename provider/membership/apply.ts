@@ -13,8 +13,12 @@ import type { MemberRecord, MembershipLedger } from "./ledger";
 
 /** The routes one set of members is changed through. */
 export interface MemberRoutes<T extends MemberRecord> {
-  /** One bulk add. Only the records in the answer are facts: it may hold fewer than asked. */
-  add(userIds: string[]): Promise<T[]>;
+  /**
+   * One bulk add. Only the records in the answer are facts: it may hold fewer than asked.
+   * `undefined`: the answer confirms no one by name (a guardrail's assign answers with a
+   * count), so the one listing that settles the operation confirms these adds.
+   */
+  add(userIds: string[]): Promise<T[] | undefined>;
   /** One bulk remove; the count of members the service says it removed. */
   remove(userIds: string[]): Promise<number>;
   /** Every current record, every page. */
@@ -66,11 +70,14 @@ export interface ApplyOutcome {
   unconfirmed: string[];
 }
 
-/** A change sent whose fate is unknown: its answer was lost, or a remove counted fewer than asked. */
+/**
+ * A change sent whose fate is unknown: its answer was lost, a remove counted fewer than
+ * asked, or an add was answered without records.
+ */
 interface Unsettled {
   userId: string;
   change: "add" | "remove";
-  /** A remove whose answer came, counting fewer than asked. */
+  /** Its answer came but did not settle it (a short count, an add answered with no records). */
   short: boolean;
 }
 
@@ -124,11 +131,12 @@ export async function applyChanges<T extends MemberRecord>(
     unconfirmed: [],
   };
   const unsettled = [...lost, ...done.flatMap((batch) => batch.unsettled)];
-  if (unsettled.length > 0) await settle(routes, unsettled, ledger, outcome);
+  const notListed = unsettled.length > 0 ? await settle(routes, unsettled, ledger, outcome) : [];
 
-  // A member the service left out of its answer, when the service does that rather than
-  // refuse: an outsider if the routes can tell, else a failure without a reason.
-  const leftOut = done.flatMap((batch) => batch.leftOut);
+  // A member the service left out of its answer (or, for routes whose add answers with no
+  // records, out of the listing after it), when the service does that rather than refuse:
+  // an outsider if the routes can tell, else a failure without a reason.
+  const leftOut = [...done.flatMap((batch) => batch.leftOut), ...notListed];
   const leftOutsiders = new Set(leftOut.length > 0 ? await outsidersAmong(routes, leftOut) : []);
   outcome.outsiders = [...outcome.outsiders, ...leftOutsiders].sort();
   const unexplained = leftOut.filter((userId) => !leftOutsiders.has(userId));
@@ -154,7 +162,7 @@ export async function applyChanges<T extends MemberRecord>(
 async function addBatch<T extends MemberRecord>(routes: MemberRoutes<T>, userIds: string[], ledger: MembershipLedger<T>): Promise<BatchOutcome> {
   const outsiders: string[] = [];
   let pending = userIds;
-  let records: T[] = [];
+  let records: T[] | undefined = [];
   while (pending.length > 0) {
     try {
       records = await routes.add(pending);
@@ -167,6 +175,10 @@ async function addBatch<T extends MemberRecord>(routes: MemberRoutes<T>, userIds
       const foundSet = new Set(found);
       pending = pending.filter((userId) => !foundSet.has(userId));
     }
+  }
+  if (records === undefined) {
+    const unsettled = pending.map((userId): Unsettled => ({ userId, change: "add", short: true }));
+    return { added: 0, removed: 0, leftOut: [], outsiders, refused: [], unsettled };
   }
   const asked = new Set(pending);
   // Never record a user the service did not return a record for.
@@ -210,14 +222,15 @@ async function removeBatch<T extends MemberRecord>(
 /**
  * Settles changes whose fate is unknown with one listing: an add that arrived is recorded
  * with the record listed, a removal that happened is forgotten. If the listing fails too,
- * the users are recorded as unconfirmed, and the error says so.
+ * the users are recorded as unconfirmed, and the error says so. Returns the adds that were
+ * answered without records and that the listing does not show either.
  */
 async function settle<T extends MemberRecord>(
   routes: MemberRoutes<T>,
   unsettled: Unsettled[],
   ledger: MembershipLedger<T>,
   outcome: ApplyOutcome,
-): Promise<void> {
+): Promise<string[]> {
   let listed: Map<string, T>;
   try {
     listed = new Map((await routes.list()).map((record) => [record.userId, record]));
@@ -230,9 +243,10 @@ async function settle<T extends MemberRecord>(
         "they are recorded in unconfirmedUserIds, and the next update, refresh or destroy settles them",
       retryable: true,
     });
-    return;
+    return [];
   }
   const notRemoved: string[] = [];
+  const notAdded: string[] = [];
   for (const { userId, change, short } of unsettled) {
     const record = listed.get(userId);
     if (change === "add" && record !== undefined) {
@@ -243,11 +257,14 @@ async function settle<T extends MemberRecord>(
       outcome.removed++;
     } else if (change === "remove" && short) {
       notRemoved.push(userId);
+    } else if (change === "add" && short) {
+      notAdded.push(userId);
     }
   }
   if (notRemoved.length > 0) {
     outcome.failures.push({ reason: `the service did not remove ${formatIds(notRemoved)} and gave no reason`, retryable: true });
   }
+  return notAdded;
 }
 
 /**
