@@ -5,9 +5,10 @@
  * implementation (client, zod schemas, YAML parser) loads at call time.
  *
  * For programs: the resources, their argument types, the lookups, the members file and the
- * errors. Internal, but exported because existing stacks need them: the `...Provider`
- * classes (every resource's state holds a serialized copy of one, so the class must stay
- * reachable; programs never construct one).
+ * errors. For scripts: the export of an organization as a members file that adopts it (the
+ * `pulumi-openrouter export` command's function). Internal, but exported because existing
+ * stacks need them: the `...Provider` classes (every resource's state holds a serialized
+ * copy of one, so the class must stay reachable; programs never construct one).
  */
 
 // Resources
@@ -42,6 +43,19 @@ export { declareMembers, declareWorkspaces } from "./gitops/declare";
 export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
 export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock, NamedPerson } from "./gitops/validate";
 export type { BudgetsBlock } from "./gitops/budgets";
+
+// Exporting an organization as a members file (the `pulumi-openrouter export` command)
+export { exportOrganization, formatMembersFile, formatProgram, countExport } from "./export/index";
+export type {
+  ExportOptions,
+  ExportProgress,
+  ExportedOrganization,
+  ExportedEntry,
+  ExportedBudgets,
+  ExportCounts,
+  LeftOutMember,
+  WorkspaceSettings,
+} from "./export/index";
 
 // Errors: every error the package throws is an OpenRouterError.
 export {

@@ -2,12 +2,13 @@
  * Where a provider call gets its settings and client. The dynamic-provider plugin hands the
  * stack config over once, through `configure` (inside the plugin `new pulumi.Config()` is
  * empty); both lifecycles keep it here and share one client, whose keep-alive pool then
- * serves every call of the process. Lookups, in the program's own process, build clients
- * with {@link newClient} too, so every client is made from settings the same way.
+ * serves every call of the process. Lookups, in the program's own process, and the export
+ * (a command, outside any program) build a client per use with {@link withNewClient}, so
+ * every client is made from settings the same way.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "./client";
-import { resolveSettings, type ConfigLookup, type Settings } from "./settings";
+import { resolveSettings, type ConfigLookup, type ProgramOptions, type Settings } from "./settings";
 
 let stackConfig: ConfigLookup = () => undefined;
 let cached: { client: OpenRouterClient; identity: string; key: string } | undefined;
@@ -31,6 +32,25 @@ export function connect(): { settings: Settings; client: OpenRouterClient } {
     cached = { client: newClient(settings), identity, key: settings.managementKey };
   }
   return { settings, client: cached.client };
+}
+
+/**
+ * Runs `use` with a client made for it, and closes the client after. The settings come from
+ * `options` (given in code) first, then `config` (a program's stack config; nothing outside
+ * one), then the environment, as every setting does.
+ */
+export async function withNewClient<T>(
+  options: ProgramOptions,
+  config: ConfigLookup,
+  use: (connection: { settings: Settings; client: OpenRouterClient }) => Promise<T>,
+): Promise<T> {
+  const settings = resolveSettings(config, process.env, options);
+  const client = newClient(settings);
+  try {
+    return await use({ settings, client });
+  } finally {
+    await client.close();
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Declaring what a members file says as Pulumi resources: a `Workspace` for each entry with
  * a `workspace:` block, one `WorkspaceMembers` per entry, and a `WorkspaceBudgets` for each
- * entry with a `budgets:` block, all named by the entry's key.
+ * entry with a `budgets:` block, all named by the entry's key, with the entry's
+ * `retainOnDelete:` on each.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { WorkspaceBudgets } from "../budgets/resource";
@@ -19,7 +20,8 @@ export interface DeclareMembersOptions {
   workspaceIdFor?: (entry: WorkspaceMembersEntry) => pulumi.Input<string>;
   /**
    * Options for every resource (a provider-wide `protect`, a parent component, ...). A
-   * block's `protect: true` protects its `Workspace` whatever these say.
+   * block's `protect: true` protects its `Workspace`, and an entry's `retainOnDelete:` sets
+   * that option on its resources, whatever these say.
    */
   resourceOptions?: pulumi.CustomResourceOptions;
 }
@@ -44,11 +46,13 @@ export interface DeclaredWorkspaces {
 export function declareWorkspaces(file: MembersFile, options: DeclareMembersOptions = {}): DeclaredWorkspaces {
   const declared: DeclaredWorkspaces = { workspaces: {}, members: {}, budgets: {} };
   for (const entry of file.workspaces) {
+    const resourceOptions: pulumi.CustomResourceOptions =
+      entry.retainOnDelete === undefined ? { ...options.resourceOptions } : { ...options.resourceOptions, retainOnDelete: entry.retainOnDelete };
     let workspaceId: pulumi.Input<string>;
     if (entry.workspace) {
       const workspace = new Workspace(entry.key, entry.workspace.args, {
-        ...options.resourceOptions,
-        protect: entry.workspace.protect || options.resourceOptions?.protect,
+        ...resourceOptions,
+        protect: entry.workspace.protect || resourceOptions.protect,
       });
       declared.workspaces[entry.key] = workspace;
       workspaceId = workspace.id;
@@ -65,10 +69,10 @@ export function declareWorkspaces(file: MembersFile, options: DeclareMembersOpti
         protectedUserIds: entry.protectedUserIds.length > 0 ? entry.protectedUserIds : undefined,
         maxRemovals: entry.maxRemovals,
       },
-      options.resourceOptions,
+      resourceOptions,
     );
     if (entry.budgets) {
-      declared.budgets[entry.key] = new WorkspaceBudgets(entry.key, { ...entry.budgets, workspaceId }, options.resourceOptions);
+      declared.budgets[entry.key] = new WorkspaceBudgets(entry.key, { ...entry.budgets, workspaceId }, resourceOptions);
     }
   }
   return declared;

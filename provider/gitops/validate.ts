@@ -57,6 +57,13 @@ export interface WorkspaceMembersEntry {
   workspace?: WorkspaceBlock;
   /** `budgets:`, when given: the workspace's budgets, declared as a `WorkspaceBudgets`. */
   budgets?: BudgetsBlock;
+  /**
+   * `retainOnDelete:`, when given: Pulumi's `retainOnDelete` option on the entry's resources,
+   * so that deleting them (the entry removed, its key renamed, `pulumi destroy`) leaves the
+   * members, budgets and workspace in the organization and only drops them from the state.
+   * What an export writes for what it adopts.
+   */
+  retainOnDelete?: boolean;
 }
 
 /** One person an entry names, and where. */
@@ -99,7 +106,7 @@ export interface MembersFile {
  * The keys a workspace entry may hold, each checked in `validateEntry`. A new key is one more
  * name here, one more check there, and one more field on {@link WorkspaceMembersEntry}.
  */
-const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace", "budgets"] as const;
+const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace", "budgets", "retainOnDelete"] as const;
 const TOP_LEVEL_KEYS = ["workspaces"] as const;
 /** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
 const PROTECT_KEY = "protect";
@@ -217,14 +224,8 @@ function validateEntry(
   }
   const protectedList = raw.protected === undefined ? undefined : validatePeople(raw.protected, [...at, "protected"], report, locate);
 
-  let exclusive = false;
-  if (raw.exclusive !== undefined) {
-    if (typeof raw.exclusive !== "boolean") {
-      report([...at, "exclusive"], `must be true or false, got ${describe(raw.exclusive)}`);
-    } else {
-      exclusive = raw.exclusive;
-    }
-  }
+  const exclusive = validateFlag(raw, "exclusive", at, report) ?? false;
+  const retainOnDelete = validateFlag(raw, "retainOnDelete", at, report);
 
   let maxRemovals: number | undefined;
   if (raw.maxRemovals !== undefined) {
@@ -248,7 +249,17 @@ function validateEntry(
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
     ...(workspace === undefined ? {} : { workspace }),
     ...(budgets === undefined ? {} : { budgets }),
+    ...(retainOnDelete === undefined ? {} : { retainOnDelete }),
   };
+}
+
+/** An entry's boolean key: its value, `undefined` when absent or reported. */
+function validateFlag(raw: Record<string, unknown>, key: "exclusive" | "retainOnDelete", at: Segments, report: Report): boolean | undefined {
+  const value = raw[key];
+  if (value === undefined) return undefined;
+  if (typeof value === "boolean") return value;
+  report([...at, key], `must be true or false, got ${describe(value)}`);
+  return undefined;
 }
 
 /**

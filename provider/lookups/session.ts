@@ -27,17 +27,11 @@ export async function withClient<T>(
   use: (connection: { client: Client.OpenRouterClient; concurrency: number }) => Promise<T>,
 ): Promise<T> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use, see the module comment
-  const { resolveSettings, CONFIG_NAMES } = require("../api/settings") as typeof SettingsModule;
+  const { CONFIG_NAMES } = require("../api/settings") as typeof SettingsModule;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { newClient } = require("../api/connection") as typeof Connection;
+  const { withNewClient } = require("../api/connection") as typeof Connection;
   const config = await readStackConfig(CONFIG_NAMES);
-  const settings = resolveSettings((key) => config.get(key), process.env, options);
-  const client = newClient(settings);
-  try {
-    return await use({ client, concurrency: settings.concurrency });
-  } finally {
-    await client.close();
-  }
+  return withNewClient(options, (key) => config.get(key), ({ client, settings }) => use({ client, concurrency: settings.concurrency }));
 }
 
 /** The `openrouter:` stack config of the running program (empty outside one). */

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { dirname, join } from "node:path";
 import { DEMO_WORKSPACE_SLUG, type Emulator } from "../../provider/testing";
 import { QUICKSTART_USERS } from "../../examples/quickstart/program";
 import type { CliResult, CliStack, ExampleName } from "./stacks";
@@ -63,6 +65,29 @@ function assertOutputsAreLists(result: CliResult): void {
 function assertNoChanges(result: CliResult): void {
   // With a change, its count comes first: `~ 1 to update`.
   assert.match(result.output, /^Resources:\n\s+\d+ unchanged\n/m, `expected no changes in:\n${result.output}`);
+}
+
+/** Everything adoption must leave as it is: each workspace's members with their roles, and its budgets. */
+function organizationNow(emulator: Emulator): string[] {
+  return [PLATFORM, RESEARCH, "default"].flatMap((slug) => [
+    ...emulator.memberIds(slug).map((userId) => `${slug} ${userId} ${emulator.member(slug, userId)!.role}`),
+    ...emulator.budgets(slug).map((budget) => `${slug} ${budget.reset_interval ?? "lifetime"} ${budget.limit_usd}`),
+  ]);
+}
+
+/**
+ * `npx pulumi-openrouter export <args>` in the stack's folder, as a person adopting their
+ * organization runs it: the package's bin from the install the stacks share, the key in the
+ * environment only.
+ */
+function exportCommand(stack: CliStack, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const bin = join(dirname(stack.dir), "node_modules", ".bin", "pulumi-openrouter");
+  const env = { PATH: process.env.PATH, OPENROUTER_BASE_URL: stack.emulator.url, OPENROUTER_MANAGEMENT_KEY: stack.emulator.managementKey };
+  return new Promise((resolve) => {
+    execFile(bin, ["export", ...args], { cwd: stack.dir, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
 }
 
 async function upQuickstart(stack: CliStack): Promise<void> {
@@ -278,6 +303,48 @@ export const CASES: E2eCase[] = [
       for (const run of stack.history) assert.equal(run.output.includes(key), false, `output of ${run.command}`);
       for (const file of stack.filesOnDisk()) assert.equal(file.text.includes(key), false, file.path);
       assert.ok(stack.history.length >= 9 && stack.filesOnDisk().length >= 3, "the scan covered the runs and the state files");
+    },
+  },
+  {
+    title: "export: the installed bin writes the members file of the organization; its first preview only adopts, up changes no membership, destroy leaves everyone",
+    example: "gitops",
+    async run(stack) {
+      const before = organizationNow(stack.emulator);
+      const refused = await exportCommand(stack, ["--output", "members.yaml"]);
+      assert.equal(refused.code, 2, refused.stderr);
+      assert.match(refused.stderr, /members\.yaml exists: pass --force to overwrite it/);
+      assert.deepEqual(takeRequests(stack.emulator), [], "a refused export sends nothing");
+      const exported = await exportCommand(stack, ["--output", "members.yaml", "--force"]);
+      assert.equal(exported.code, 0, exported.stderr);
+      assert.equal(exported.stdout, "");
+      assert.match(exported.stderr, /^Exported 2 workspaces: 4 memberships \(4 by email, 0 by user id\), 2 with budgets; written to members\.yaml\.$/m);
+      takeRequests(stack.emulator);
+
+      // Creates of the members and budgets only: no workspace, nothing to delete or update.
+      const preview = await stack.preview();
+      assert.match(preview.output, /^Resources:\n\s+\+ 5 to create\n/m, preview.output);
+      assert.doesNotMatch(preview.output, /to (update|delete|replace)|Workspace: \(create\)/, preview.output);
+      // (Its WorkspaceBudgets has the same name, so the block is found by the full URN.)
+      const platformMembers = preview.output.split("[urn=").find((block) => block.startsWith(`urn:pulumi:e2e::openrouter-gitops::${MEMBERS}::${PLATFORM}]`));
+      assert.match(
+        platformMembers ?? "",
+        /^\s+emails\s*: \{\n\s+alice\.nakamura@example\.com: true\n\s+bob\.okafor@example\.com\s*: true\n\s+erin\.haddad@example\.com\s*: true\n\s+\}$/m,
+        preview.output,
+      );
+      assert.deepEqual(takeRequests(stack.emulator), ["GET /organization/members"], "a preview only checks the people");
+
+      await stack.up();
+      assert.deepEqual(organizationNow(stack.emulator), before, "up changed no membership, role or budget");
+      assert.deepEqual(takeRequests(stack.emulator).filter((r) => !r.startsWith("GET") && !r.startsWith("POST /workspaces/:id/members/add")), []);
+      assertNoChanges(await stack.preview());
+
+      // Every entry is retainOnDelete: destroy forgets the resources and sends no change.
+      takeRequests(stack.emulator);
+      await stack.destroy();
+      assert.deepEqual(takeRequests(stack.emulator).filter((r) => !r.startsWith("GET")), []);
+      assert.deepEqual(organizationNow(stack.emulator), before);
+      const { deployment } = await stack.exportState();
+      assert.deepEqual(deployment.resources?.filter((r) => r.type === MEMBERS) ?? [], []);
     },
   },
 ];

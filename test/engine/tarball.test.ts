@@ -135,6 +135,12 @@ it("installs the openrouter-emulator executable, whose printed base URL and key 
   }
 });
 
+// Issue 20: the export is an executable of the installed package too.
+it("installs the pulumi-openrouter executable, whose export --help explains it", async () => {
+  const help = await runUntil(join(project.dir, "node_modules", ".bin", "pulumi-openrouter"), ["export", "--help"], () => false);
+  expect(help).toMatch(/^Usage: pulumi-openrouter export \[options\]/);
+});
+
 async function runUntil(command: string, args: string[], done: (output: string) => boolean): Promise<string> {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
   try {
@@ -175,8 +181,9 @@ it("ships a README whose Getting started names the peer range, the key page and 
   expect(gettingStarted).toContain("npm install pulumi-openrouter");
   expect(gettingStarted).toContain(`today \`${manifest.peerDependencies["@pulumi/pulumi"]}\``);
   expect(gettingStarted).toContain(MANAGEMENT_KEYS_PAGE);
-  expect(Object.keys(manifest.bin)).toEqual(["openrouter-emulator"]);
+  expect(Object.keys(manifest.bin).sort()).toEqual(["openrouter-emulator", "pulumi-openrouter"]);
   expect(gettingStarted).toContain("npx openrouter-emulator");
+  expect(gettingStarted).toContain("npx pulumi-openrouter export");
   expect(gettingStarted).toContain("retainOnDelete");
   expect(readme).not.toContain("Every error the package throws is an");
 });

@@ -164,8 +164,8 @@ describe("every problem names the file, the line, the workspace and the entry", 
     );
     expect(message.split("\n")).toEqual([
       'members.yaml:1: workspace: unknown key "workspace": did you mean "workspaces"? (the keys are workspaces)',
-      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds": did you mean "users"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets)',
-      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals": did you mean "maxRemovals"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets)',
+      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds": did you mean "users"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, retainOnDelete)',
+      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals": did you mean "maxRemovals"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, retainOnDelete)',
     ]);
   });
 
@@ -402,7 +402,7 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
     expect(message.split("\n")).toEqual([
       'members.yaml:5: workspaces.evals-team.workspace.slug: workspace "evals" is already declared by workspaces.evals; list its users in one entry',
       'members.yaml:8: workspaces.ops.workspaces: unknown key "workspaces": did you mean "workspace"? ' +
-        "(the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets)",
+        "(the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, retainOnDelete)",
     ]);
   });
 
@@ -502,6 +502,56 @@ describe("declaring the resources (under setMocks)", () => {
       "WorkspaceMembers::scratch",
     ]);
     expect(Object.values(protect)).toEqual(Array(6).fill(true));
+  });
+});
+
+describe("retainOnDelete: what deleting an entry leaves in the organization (issue 20)", () => {
+  const file = parseMembersFile(
+    yamlLines(
+      "workspaces:",
+      "  platform:            # adopted by an export",
+      "    retainOnDelete: true",
+      "    users: [user_alice]",
+      "    budgets: { monthly: 100 }",
+      "  evals:",
+      "    workspace: { name: Evals }",
+      "    retainOnDelete: true",
+      "    users: []",
+      "  ops:",
+      "    retainOnDelete: false",
+      "    users: [user_bob]",
+      "  scratch:",
+      "    users: [user_carol]",
+    ),
+    "members.yaml",
+  );
+
+  it("is read as given, and absent when not given", () => {
+    expect(file.workspaces.map((entry) => [entry.key, entry.retainOnDelete])).toEqual([
+      ["platform", true],
+      ["evals", true],
+      ["ops", false],
+      ["scratch", undefined],
+    ]);
+    expect(problemsOf(() => parseMembersFile(yamlLines("workspaces:", "  ops:", "    retainOnDelete: yes", "    users: []"), "members.yaml")).message).toBe(
+      'members.yaml:3: workspaces.ops.retainOnDelete: must be true or false, got the string "yes"',
+    );
+  });
+
+  it("puts Pulumi's retainOnDelete on every resource of the entry, over resourceOptions", async () => {
+    const retained = async (resourceOptions: pulumi.CustomResourceOptions) => {
+      const registrations = await captureRegistrations(() => void declareWorkspaces(file, { resourceOptions }));
+      return Object.fromEntries(registrations.map((r) => [`${r.type.split(":").pop()}::${r.name}`, r.retainOnDelete ?? false]));
+    };
+    expect(await retained({})).toEqual({
+      "WorkspaceMembers::platform": true,
+      "WorkspaceBudgets::platform": true,
+      "Workspace::evals": true,
+      "WorkspaceMembers::evals": true,
+      "WorkspaceMembers::ops": false,
+      "WorkspaceMembers::scratch": false,
+    });
+    expect(await retained({ retainOnDelete: true })).toMatchObject({ "WorkspaceMembers::ops": false, "WorkspaceMembers::scratch": true });
   });
 });
 

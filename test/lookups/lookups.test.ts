@@ -15,12 +15,13 @@ import {
 import { getOrganizationMembers, getOrganizationMembersOutput } from "../../provider/lookups/organization";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { inFreshProcess } from "../support/fresh-process";
+import { saveEnvironment, type SavedEnvironment } from "../support/environment";
 
 const USERS = Array.from({ length: 23 }, (_, i) => `user_${String(i).padStart(2, "0")}`);
 const ENV_KEYS = ["OPENROUTER_MANAGEMENT_KEY", "OPENROUTER_API_KEY", "OPENROUTER_BASE_URL", "OPENROUTER_CONCURRENCY"] as const;
 
 let emulator: Emulator;
-let savedEnv: Partial<Record<(typeof ENV_KEYS)[number], string>>;
+let savedEnv: SavedEnvironment;
 
 beforeAll(async () => {
   // Short pages force several requests per listing.
@@ -28,11 +29,11 @@ beforeAll(async () => {
   emulator.createWorkspace({ slug: "platform", name: "Platform" });
   emulator.addMembers("platform", [...USERS].reverse());
   for (let i = 0; i < 11; i++) emulator.createWorkspace({ slug: `team-${i}` });
-  savedEnv = Object.fromEntries(ENV_KEYS.map((key) => [key, process.env[key]]));
+  savedEnv = saveEnvironment(ENV_KEYS);
 });
 
 beforeEach(() => {
-  for (const key of ENV_KEYS) delete process.env[key];
+  savedEnv.clear();
   process.env.OPENROUTER_MANAGEMENT_KEY = emulator.managementKey;
   process.env.OPENROUTER_BASE_URL = emulator.url;
   pulumi.runtime.setAllConfig({}, []);
@@ -40,11 +41,7 @@ beforeEach(() => {
 });
 
 afterAll(async () => {
-  for (const key of ENV_KEYS) {
-    const value = savedEnv[key];
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  savedEnv.restore();
   pulumi.runtime.setAllConfig({}, []);
   await emulator.close();
 });

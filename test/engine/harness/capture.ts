@@ -17,6 +17,8 @@ export interface Registration {
   custom: boolean;
   /** The parent's URN, `""` at the top level. */
   parent: string;
+  /** Set (true) when the program gave the resource Pulumi's `retainOnDelete` option. */
+  retainOnDelete?: true;
   /**
    * The inputs exactly as the engine receives them in `RegisterResourceRequest.object`:
    * secrets in their wire form, preview unknowns as {@link UNKNOWN}, `undefined` gone, and,
@@ -96,6 +98,7 @@ export async function captureRegistrations(
           name: request.getName(),
           custom: request.getCustom(),
           parent: request.getParent(),
+          ...(request.getRetainondelete() === true ? { retainOnDelete: true as const } : {}),
           inputs,
         });
       }

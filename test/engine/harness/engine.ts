@@ -14,6 +14,8 @@ export interface ResourceState {
   outputs: PropertyMap;
   /** Present after a partial create/update: the next `up` updates whatever `Diff` says. */
   initErrors?: string[];
+  /** Pulumi's `retainOnDelete`, as the program last registered it: deleting drops the state only. */
+  retainOnDelete?: true;
 }
 
 /** The operation the engine chose for one resource. */
@@ -63,9 +65,10 @@ export class CheckFailedError extends Error {
  * The arguments mirror the engine: `Check` gets the recorded *inputs* as olds; `Diff`,
  * `Update`, `Read` and `Delete` get the recorded *outputs*; a `Read` that returns inputs
  * replaces the recorded inputs; a partial create/update stores the error's properties as
- * the state, exactly as given. Steps run one at a time in registration order and the first
- * failure stops the operation (the engine runs independent steps in parallel; none of ours
- * depend on one another).
+ * the state, exactly as given. A resource registered with `retainOnDelete` is deleted as
+ * the engine deletes one: from the state only, with no `Delete` call. Steps run one at a
+ * time in registration order and the first failure stops the operation (the engine runs
+ * independent steps in parallel; none of ours depend on one another).
  */
 export class Engine {
   private readonly states = new Map<string, ResourceState>();
@@ -190,26 +193,28 @@ export class Engine {
     const old = this.states.get(urn);
     switch (step.op) {
       case "create":
-        await this.create(urn, type, inputs);
+        await this.create(registration, inputs);
         return;
       case "same":
-        this.states.set(urn, { ...old!, inputs });
+        this.states.set(urn, withRetention({ ...old!, inputs }, registration));
         return;
       case "update":
-        await this.guardInit(urn, type, inputs, async () => {
+        await this.guardInit(registration, inputs, async () => {
           const answer = await this.record("update", urn, () =>
             this.plugin.update(old!.id, urn, old!.outputs, inputs, old!.inputs),
           );
-          this.states.set(urn, { urn, type, id: old!.id, inputs, outputs: answer.properties });
+          this.states.set(urn, withRetention({ urn, type, id: old!.id, inputs, outputs: answer.properties }, registration));
         });
         return;
       case "replace":
         if (step.diff?.deleteBeforeReplace) {
           await this.remove(old!);
-          await this.create(urn, type, inputs);
+          await this.create(registration, inputs);
         } else {
-          await this.create(urn, type, inputs);
-          await this.record("delete", urn, () => this.plugin.delete(old!.id, urn, old!.outputs, old!.inputs));
+          await this.create(registration, inputs);
+          if (!old!.retainOnDelete) {
+            await this.record("delete", urn, () => this.plugin.delete(old!.id, urn, old!.outputs, old!.inputs));
+          }
         }
         return;
       case "delete":
@@ -217,34 +222,33 @@ export class Engine {
     }
   }
 
-  private async create(urn: string, type: string, inputs: PropertyMap): Promise<void> {
-    await this.guardInit(urn, type, inputs, async () => {
+  private async create(registration: Registration, inputs: PropertyMap): Promise<void> {
+    const { urn, type } = registration;
+    await this.guardInit(registration, inputs, async () => {
       const answer = await this.record("create", urn, () => this.plugin.create(urn, inputs));
-      this.states.set(urn, { urn, type, id: answer.id, inputs, outputs: answer.properties });
+      this.states.set(urn, withRetention({ urn, type, id: answer.id, inputs, outputs: answer.properties }, registration));
     });
   }
 
   /** Records a partial create/update as the engine does, then fails the step with it. */
-  private async guardInit(
-    urn: string,
-    type: string,
-    inputs: PropertyMap,
-    step: () => Promise<void>,
-  ): Promise<void> {
+  private async guardInit(registration: Registration, inputs: PropertyMap, step: () => Promise<void>): Promise<void> {
+    const { urn, type } = registration;
     try {
       await step();
     } catch (error) {
       if (error instanceof ResourceInitError) {
         // The plugin reports a partial failure only when the error carries an id.
         const initErrors = error.reasons.length > 0 ? error.reasons : [error.message];
-        this.states.set(urn, { urn, type, id: error.id, inputs, outputs: error.properties, initErrors });
+        this.states.set(urn, withRetention({ urn, type, id: error.id, inputs, outputs: error.properties, initErrors }, registration));
       }
       throw error;
     }
   }
 
   private async remove(state: ResourceState): Promise<void> {
-    await this.record("delete", state.urn, () => this.plugin.delete(state.id, state.urn, state.outputs, state.inputs));
+    if (!state.retainOnDelete) {
+      await this.record("delete", state.urn, () => this.plugin.delete(state.id, state.urn, state.outputs, state.inputs));
+    }
     this.states.delete(state.urn);
   }
 
@@ -270,6 +274,12 @@ export class Engine {
       throw error;
     }
   }
+}
+
+/** `state` carrying the registration's `retainOnDelete`, as the engine records the option with each step. */
+function withRetention(state: ResourceState, registration: Registration): ResourceState {
+  const { retainOnDelete: _previous, ...rest } = state;
+  return registration.retainOnDelete ? { ...rest, retainOnDelete: true } : rest;
 }
 
 function dynamicOnly(registrations: Registration | Registration[]): Registration[] {

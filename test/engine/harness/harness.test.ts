@@ -158,6 +158,28 @@ describe("Engine over the real plugin", () => {
     expect(engine.resources).toEqual([]);
   });
 
+  it("deletes a resource registered with retainOnDelete from the state only, as the engine does, whether destroyed or dropped", async () => {
+    const calls: string[] = [];
+    const engine = new Engine(plugin, { onCall: (call) => calls.push(call.method) });
+    const register = async (name: string) =>
+      registrationNamed(await captureRegistrations(() => void new FileStoreEntry(name, { name, items: ["r"] }, { retainOnDelete: true })), name);
+    const retained = await register("retained");
+    const dropped = await register("retained-dropped");
+    expect(retained.retainOnDelete).toBe(true);
+    expect((await entry("plain", ["p"])).retainOnDelete).toBeUndefined();
+
+    await engine.up([retained, dropped]);
+    expect(engine.state("retained").retainOnDelete).toBe(true);
+    calls.length = 0;
+    expect(await engine.up([retained])).toEqual([expect.objectContaining({ op: "same" }), { urn: dropped.urn, op: "delete" }]);
+    expect(await engine.destroy()).toEqual([{ urn: retained.urn, op: "delete" }]);
+
+    expect(calls).not.toContain("delete");
+    expect(engine.resources).toEqual([]);
+    expect(storedItems("retained")).toEqual(["r"]);
+    expect(storedItems("retained-dropped")).toEqual(["r"]);
+  });
+
   it("records a partial create as the error's properties and fails the step", async () => {
     const calls: string[] = [];
     const engine = new Engine(plugin, { onCall: (call) => calls.push(`${call.method}${call.error ? "!" : ""}`) });
