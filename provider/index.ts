@@ -42,6 +42,7 @@ export { declareMembers, declareWorkspaces } from "./gitops/declare";
 export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
 export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock, NamedPerson } from "./gitops/validate";
 export type { BudgetsBlock } from "./gitops/budgets";
+export type { GuardrailBlock, GuardrailsBlock } from "./gitops/guardrails";
 
 // Errors: every error the package throws is an OpenRouterError.
 export {
