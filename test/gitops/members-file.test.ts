@@ -164,8 +164,8 @@ describe("every problem names the file, the line, the workspace and the entry", 
     );
     expect(message.split("\n")).toEqual([
       'members.yaml:1: workspace: unknown key "workspace": did you mean "workspaces"? (the keys are workspaces)',
-      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds": did you mean "users"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets)',
-      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals": did you mean "maxRemovals"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets)',
+      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds": did you mean "users"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, guardrails)',
+      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals": did you mean "maxRemovals"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, guardrails)',
     ]);
   });
 
@@ -402,7 +402,7 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
     expect(message.split("\n")).toEqual([
       'members.yaml:5: workspaces.evals-team.workspace.slug: workspace "evals" is already declared by workspaces.evals; list its users in one entry',
       'members.yaml:8: workspaces.ops.workspaces: unknown key "workspaces": did you mean "workspace"? ' +
-        "(the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets)",
+        "(the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, guardrails)",
     ]);
   });
 

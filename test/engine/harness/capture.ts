@@ -17,6 +17,8 @@ export interface Registration {
   custom: boolean;
   /** The parent's URN, `""` at the top level. */
   parent: string;
+  /** The URNs of the resources it depends on, as the engine receives them (`dependsOn` and the inputs' resources). */
+  dependencies: string[];
   /**
    * The inputs exactly as the engine receives them in `RegisterResourceRequest.object`:
    * secrets in their wire form, preview unknowns as {@link UNKNOWN}, `undefined` gone, and,
@@ -96,6 +98,7 @@ export async function captureRegistrations(
           name: request.getName(),
           custom: request.getCustom(),
           parent: request.getParent(),
+          dependencies: request.getDependenciesList(),
           inputs,
         });
       }
