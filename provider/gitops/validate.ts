@@ -15,6 +15,8 @@
  *     workspace: { name: Evals, defaultTextModel: openai/gpt-4o, protect: true }
  *     users: [user_dave]
  *     budgets: { monthly: 500, daily: 25 }   # its budgets (see budgets.ts)
+ *     guardrails:             # who of users: is assigned to which guardrail (see guardrails.ts)
+ *       16af95b7-4e8b-4f0a-aaf7-1fd84422e164: [user_dave]
  * ```
  *
  * Every problem is reported at once, each naming the file, the line when the YAML library

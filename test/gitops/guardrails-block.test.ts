@@ -3,22 +3,10 @@
  * as the entry's `users:` names them; every problem at its file, line and entry; declared as
  * one GuardrailMembers per guardrail, depending on the entry's WorkspaceMembers.
  */
-import { MembersFileError } from "../../provider/core/errors";
 import { declareWorkspaces } from "../../provider/gitops/declare";
 import { parseMembersFile, validateMembers } from "../../provider/gitops/load";
 import { captureRegistrations } from "../engine/harness";
-
-const yamlLines = (...lines: string[]): string => `${lines.join("\n")}\n`;
-
-function messageOf(parse: () => unknown): string[] {
-  try {
-    parse();
-  } catch (error) {
-    if (error instanceof MembersFileError) return error.message.split("\n");
-    throw error;
-  }
-  throw new Error("expected a MembersFileError, but the members parsed");
-}
+import { messageOf, yamlLines } from "../support/members-file";
 
 const PRODUCTION = "16af95b7-4e8b-4f0a-aaf7-1fd84422e164";
 const STAGING = "0b7f4c1e-2d3a-4f5b-8c6d-7e8f9a0b1c2d";

@@ -8,6 +8,7 @@ import { loadMembersFile, loadMembersFromConfig, parseMembersFile, validateMembe
 import type { MembersFile } from "../../provider/gitops/validate";
 import { captureRegistrations, type Registration } from "../engine/harness";
 import { inFreshProcess } from "../support/fresh-process";
+import { yamlLines } from "../support/members-file";
 
 /** The problems `parse` throws, or fails the test when it does not throw. */
 function problemsOf(parse: () => unknown): { message: string; problems: readonly MembersFileProblem[] } {
@@ -20,7 +21,6 @@ function problemsOf(parse: () => unknown): { message: string; problems: readonly
   throw new Error("expected a MembersFileError, but the members parsed");
 }
 
-const yamlLines = (...lines: string[]): string => `${lines.join("\n")}\n`;
 
 /** A file's entries without `people` (where each person stands: test/gitops/people.test.ts covers it). */
 const entriesOf = (file: MembersFile) => file.workspaces.map(({ people: _people, ...entry }) => entry);
