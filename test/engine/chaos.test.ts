@@ -14,37 +14,25 @@
  * own process listener and hands the error to the test); scripts/chaos.ts counts them with
  * a listener of its own.
  */
-import type * as Lifecycle from "../../provider/members/lifecycle";
-import { MAX_RERUNS, MIN_FAULT_RATE, describeFailure, generateHistories, runHistories } from "../support/chaos";
+import { join } from "node:path";
+import { MAX_RERUNS, MIN_FAULT_RATE, WORKSPACE_TARGET, chaosSettings, runChaosSuite, type ChaosSuite } from "../support/chaos";
 
-const RUNS = Number(process.env.CHAOS_RUNS ?? 200);
-const SEED = Number(process.env.CHAOS_SEED ?? 20250605);
-const ONLY = process.env.CHAOS_ONLY === undefined ? undefined : Number(process.env.CHAOS_ONLY);
-/** Histories run side by side: most of their time is spent waiting out stalls. */
-const LANES = 8;
-
-/** A fresh copy of the lifecycle module: its configuration is per module, as per plugin process. */
-function loadLifecycle(): typeof Lifecycle {
-  let loaded: typeof Lifecycle | undefined;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- one module instance per lane
-    loaded = require("../../provider/members/lifecycle") as typeof Lifecycle;
-  });
-  return loaded!;
-}
+const SUITE: ChaosSuite = {
+  testFile: "test/engine/chaos.test.ts",
+  lifecycleModule: join(__dirname, "../../provider/members/lifecycle"),
+  target: WORKSPACE_TARGET,
+  runs: 200,
+  seed: 20250605,
+};
+const { runs: RUNS, seed: SEED } = chaosSettings(SUITE);
 
 describe("chaos convergence (issue #5)", () => {
   it(`every history converges and every step's state is the truth (${RUNS} histories, seed ${SEED})`, async () => {
-    const all = generateHistories(SEED, ONLY === undefined ? RUNS : ONLY + 1);
-    const histories = ONLY === undefined ? all : all.slice(ONLY);
-    const lanes = Array.from({ length: Math.min(LANES, histories.length) }, loadLifecycle);
+    const { figures, replaying } = await runChaosSuite(SUITE);
 
-    const { figures, failure } = await runHistories(histories, lanes);
-
-    if (failure !== undefined) throw new Error(describeFailure(SEED, { ...failure, index: failure.index + (ONLY ?? 0) }));
-    expect(figures.histories).toBe(histories.length);
     expect(figures.maxRerunsToConverge).toBeLessThanOrEqual(MAX_RERUNS);
-    if (ONLY === undefined) {
+    expect(figures.histories).toBe(replaying ? 1 : RUNS);
+    if (!replaying) {
       // The faults really happened, at the generated rate, and really broke steps.
       expect(figures.observedFaultRate).toBeGreaterThanOrEqual(MIN_FAULT_RATE * 0.8);
       expect(figures.failedRuns).toBeGreaterThan(RUNS / 10);

@@ -8,36 +8,25 @@
  *
  * Replay one history with `CHAOS_SEED=<seed> CHAOS_ONLY=<index> npx jest test/engine/guardrails-chaos.test.ts`.
  */
-import type * as Lifecycle from "../../provider/guardrails/lifecycle";
-import { GUARDRAIL_TARGET, MAX_RERUNS, MIN_FAULT_RATE, describeFailure, generateHistories, runHistories } from "../support/chaos";
+import { join } from "node:path";
+import { GUARDRAIL_TARGET, MAX_RERUNS, MIN_FAULT_RATE, chaosSettings, runChaosSuite, type ChaosSuite } from "../support/chaos";
 
-const RUNS = Number(process.env.CHAOS_RUNS ?? 100);
-const SEED = Number(process.env.CHAOS_SEED ?? 20261201);
-const ONLY = process.env.CHAOS_ONLY === undefined ? undefined : Number(process.env.CHAOS_ONLY);
-const LANES = 8;
-
-/** A fresh copy of the lifecycle module per lane: its configuration is per module, as per plugin process. */
-function loadLifecycle(): typeof Lifecycle {
-  let loaded: typeof Lifecycle | undefined;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- one module instance per lane
-    loaded = require("../../provider/guardrails/lifecycle") as typeof Lifecycle;
-  });
-  return loaded!;
-}
+const SUITE: ChaosSuite = {
+  testFile: "test/engine/guardrails-chaos.test.ts",
+  lifecycleModule: join(__dirname, "../../provider/guardrails/lifecycle"),
+  target: GUARDRAIL_TARGET,
+  runs: 100,
+  seed: 20261201,
+};
+const { runs: RUNS, seed: SEED } = chaosSettings(SUITE);
 
 describe("GuardrailMembers chaos convergence (issue 17)", () => {
   it(`every history converges and every step's state is the truth (${RUNS} histories, seed ${SEED})`, async () => {
-    const all = generateHistories(SEED, ONLY === undefined ? RUNS : ONLY + 1);
-    const histories = ONLY === undefined ? all : all.slice(ONLY);
-    const lanes = Array.from({ length: Math.min(LANES, histories.length) }, loadLifecycle);
+    const { figures, replaying } = await runChaosSuite(SUITE);
 
-    const { figures, failure } = await runHistories(histories, lanes, undefined, GUARDRAIL_TARGET);
-
-    if (failure !== undefined) throw new Error(describeFailure(SEED, { ...failure, index: failure.index + (ONLY ?? 0) }));
-    expect(figures.histories).toBe(histories.length);
     expect(figures.maxRerunsToConverge).toBeLessThanOrEqual(MAX_RERUNS);
-    if (ONLY === undefined) {
+    expect(figures.histories).toBe(replaying ? 1 : RUNS);
+    if (!replaying) {
       expect(figures.observedFaultRate).toBeGreaterThanOrEqual(MIN_FAULT_RATE * 0.8);
       expect(figures.failedRuns).toBeGreaterThan(RUNS / 10);
       expect(figures.unconfirmedStates).toBeGreaterThan(0);

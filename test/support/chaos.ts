@@ -636,15 +636,66 @@ export async function runHistories(
   return failure === undefined ? { figures } : { figures, failure };
 }
 
-/** A failure as a message that says how to replay it. */
-export function describeFailure(seed: number, failure: ChaosFailure): string {
+/** A failure as a message that says how to replay it, with the jest suite it came from. */
+export function describeFailure(seed: number, failure: ChaosFailure, testFile = "test/engine/chaos.test.ts"): string {
   const cause = failure.error instanceof Error ? (failure.error.stack ?? failure.error.message) : String(failure.error);
   return (
     `chaos history ${failure.index} of seed ${seed} broke a property.\n` +
-    `Replay: CHAOS_SEED=${seed} CHAOS_ONLY=${failure.index} npx jest test/engine/chaos.test.ts ` +
+    `Replay: CHAOS_SEED=${seed} CHAOS_ONLY=${failure.index} npx jest ${testFile} ` +
     `(or npm run chaos -- --seed ${seed} --only ${failure.index})\n` +
     `History: ${JSON.stringify(failure.history)}\n${cause}`
   );
+}
+
+/** Histories a jest suite runs side by side: most of their time is spent waiting out stalls. */
+const SUITE_LANES = 8;
+
+/** One jest chaos suite: what it runs, and its defaults. */
+export interface ChaosSuite {
+  /** The suite's file, named in the replay line of a failure. */
+  testFile: string;
+  /** Absolute path of the lifecycle module, loaded afresh for each lane. */
+  lifecycleModule: string;
+  target: ChaosTarget;
+  runs: number;
+  seed: number;
+}
+
+/**
+ * The suite's runs and seed, unless `CHAOS_RUNS` / `CHAOS_SEED` say otherwise, and
+ * `CHAOS_ONLY=<index>` to replay one history of the seed.
+ */
+export function chaosSettings(suite: ChaosSuite): { runs: number; seed: number; only: number | undefined } {
+  const { CHAOS_RUNS, CHAOS_SEED, CHAOS_ONLY } = process.env;
+  return {
+    runs: CHAOS_RUNS === undefined ? suite.runs : Number(CHAOS_RUNS),
+    seed: CHAOS_SEED === undefined ? suite.seed : Number(CHAOS_SEED),
+    only: CHAOS_ONLY === undefined ? undefined : Number(CHAOS_ONLY),
+  };
+}
+
+/**
+ * Runs a jest suite's histories over fresh copies of its lifecycle module (the lifecycle
+ * keeps its configuration per module, as per plugin process) and throws the first
+ * violation as a message that says how to replay it. `replaying` is set when one history
+ * ran alone, whose figures say nothing about the rates.
+ */
+export async function runChaosSuite(suite: ChaosSuite): Promise<{ figures: ChaosFigures; replaying: boolean }> {
+  const { runs, seed, only } = chaosSettings(suite);
+  const all = generateHistories(seed, only === undefined ? runs : only + 1);
+  const histories = only === undefined ? all : all.slice(only);
+  const loadLifecycle = (): typeof Lifecycle => {
+    let loaded: typeof Lifecycle | undefined;
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- one module instance per lane
+      loaded = require(suite.lifecycleModule) as typeof Lifecycle;
+    });
+    return loaded!;
+  };
+  const lanes = Array.from({ length: Math.min(SUITE_LANES, histories.length) }, loadLifecycle);
+  const { figures, failure } = await runHistories(histories, lanes, undefined, suite.target);
+  if (failure !== undefined) throw new Error(describeFailure(seed, { ...failure, index: failure.index + (only ?? 0) }, suite.testFile));
+  return { figures, replaying: only !== undefined };
 }
 
 export const NO_FIGURES: ChaosFigures = {
