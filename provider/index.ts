@@ -43,6 +43,7 @@ export { declareMembers, declareWorkspaces } from "./gitops/declare";
 export type { DeclareMembersOptions, DeclaredWorkspaces } from "./gitops/declare";
 export type { MembersFile, WorkspaceMembersEntry, WorkspaceBlock, NamedPerson } from "./gitops/validate";
 export type { BudgetsBlock } from "./gitops/budgets";
+export type { GuardrailBlock, GuardrailsBlock } from "./gitops/guardrails";
 
 // Exporting an organization as a members file (the `pulumi-openrouter export` command)
 export { exportOrganization, formatMembersFile, formatProgram, countExport } from "./export/index";

@@ -1,11 +1,13 @@
 /**
  * Declaring what a members file says as Pulumi resources: a `Workspace` for each entry with
  * a `workspace:` block, one `WorkspaceMembers` per entry, and a `WorkspaceBudgets` for each
- * entry with a `budgets:` block, all named by the entry's key, with the entry's
- * `retainOnDelete:` on each.
+ * entry with a `budgets:` block, all named by the entry's key; and a `GuardrailMembers` for
+ * each guardrail of a `guardrails:` block, named `<entry key>/<guardrail UUID>`. The entry's
+ * `retainOnDelete:` is set on each.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { WorkspaceBudgets } from "../budgets/resource";
+import { GuardrailMembers } from "../guardrails/resource";
 import { WorkspaceMembers } from "../members/resource";
 import { Workspace } from "../workspace/resource";
 import type { MembersFile, WorkspaceMembersEntry } from "./validate";
@@ -34,17 +36,22 @@ export interface DeclaredWorkspaces {
   members: Record<string, WorkspaceMembers>;
   /** One per entry with a `budgets:` block. */
   budgets: Record<string, WorkspaceBudgets>;
+  /** One per guardrail of a `guardrails:` block, by its name: `<entry key>/<guardrail UUID>`. */
+  guardrails: Record<string, GuardrailMembers>;
 }
 
 /**
  * Declares what the file says: a {@link Workspace} for each entry with a `workspace:` block,
  * one {@link WorkspaceMembers} per entry, and a {@link WorkspaceBudgets} for each entry with
- * a `budgets:` block, all named by the entry's key. The members and budgets of a created
- * workspace take its `id` as their `workspaceId`, so they depend on it: created after it,
- * deleted before it, and previewed while its id is still unknown.
+ * a `budgets:` block, all named by the entry's key; and a {@link GuardrailMembers} for each
+ * guardrail of a `guardrails:` block, named `<entry key>/<guardrail UUID>`. The members and
+ * budgets of a created workspace take its `id` as their `workspaceId`, so they depend on it:
+ * created after it, deleted before it, and previewed while its id is still unknown. A
+ * guardrail's members depend on the entry's `WorkspaceMembers` (only members can be
+ * assigned): assigned after they join, unassigned before they leave.
  */
 export function declareWorkspaces(file: MembersFile, options: DeclareMembersOptions = {}): DeclaredWorkspaces {
-  const declared: DeclaredWorkspaces = { workspaces: {}, members: {}, budgets: {} };
+  const declared: DeclaredWorkspaces = { workspaces: {}, members: {}, budgets: {}, guardrails: {} };
   for (const entry of file.workspaces) {
     const resourceOptions: pulumi.CustomResourceOptions =
       entry.retainOnDelete === undefined ? { ...options.resourceOptions } : { ...options.resourceOptions, retainOnDelete: entry.retainOnDelete };
@@ -59,7 +66,7 @@ export function declareWorkspaces(file: MembersFile, options: DeclareMembersOpti
     } else {
       workspaceId = options.workspaceIdFor?.(entry) ?? entry.workspaceId;
     }
-    declared.members[entry.key] = new WorkspaceMembers(
+    const members = new WorkspaceMembers(
       entry.key,
       {
         workspaceId,
@@ -71,8 +78,17 @@ export function declareWorkspaces(file: MembersFile, options: DeclareMembersOpti
       },
       resourceOptions,
     );
+    declared.members[entry.key] = members;
     if (entry.budgets) {
       declared.budgets[entry.key] = new WorkspaceBudgets(entry.key, { ...entry.budgets, workspaceId }, resourceOptions);
+    }
+    for (const guardrail of entry.guardrails ?? []) {
+      const name = `${entry.key}/${guardrail.guardrailId}`;
+      declared.guardrails[name] = new GuardrailMembers(
+        name,
+        { guardrailId: guardrail.guardrailId, userIds: guardrail.userIds, emails: guardrail.emails.length > 0 ? guardrail.emails : undefined },
+        pulumi.mergeOptions(resourceOptions, { dependsOn: members }),
+      );
     }
   }
   return declared;
@@ -80,8 +96,8 @@ export function declareWorkspaces(file: MembersFile, options: DeclareMembersOpti
 
 /**
  * {@link declareWorkspaces}, returning the `WorkspaceMembers` by key (for stack outputs). The
- * workspaces of entries with a `workspace:` block, and the budgets of those with a
- * `budgets:` block, are declared too.
+ * workspaces of entries with a `workspace:` block, the budgets of those with a `budgets:`
+ * block, and the guardrail members of those with a `guardrails:` block, are declared too.
  */
 export function declareMembers(
   file: MembersFile,

@@ -15,6 +15,8 @@
  *     workspace: { name: Evals, defaultTextModel: openai/gpt-4o, protect: true }
  *     users: [user_dave]
  *     budgets: { monthly: 500, daily: 25 }   # its budgets (see budgets.ts)
+ *     guardrails:             # who of users: is assigned to which guardrail (see guardrails.ts)
+ *       16af95b7-4e8b-4f0a-aaf7-1fd84422e164: [user_dave]
  * ```
  *
  * Every problem is reported at once, each naming the file, the line when the YAML library
@@ -25,9 +27,11 @@
 import type * as WorkspaceInputs from "../workspace/inputs";
 import type { WorkspaceArgs } from "../workspace/resource";
 import { MEMBERS_FILE_PROBLEMS_SHOWN, MembersFileError, type MembersFileProblem } from "../core/errors";
-import { emailProblem, isUuid, normalizeEmail, userIdProblem, workspaceIdProblem } from "../core/ids";
+import { isUuid, workspaceIdProblem } from "../core/ids";
 import { describe, quote, unknownName } from "../core/messages";
 import { validateBudgetsBlock, type BudgetsBlock } from "./budgets";
+import { checkGuardrailsAcrossEntries, validateGuardrailsBlock, type GuardrailsBlock } from "./guardrails";
+import { validatePeople, type PeopleList } from "./people";
 
 /** One workspace's members, as the file declares them. */
 export interface WorkspaceMembersEntry {
@@ -57,6 +61,8 @@ export interface WorkspaceMembersEntry {
   workspace?: WorkspaceBlock;
   /** `budgets:`, when given: the workspace's budgets, declared as a `WorkspaceBudgets`. */
   budgets?: BudgetsBlock;
+  /** `guardrails:`, when given: each guardrail's direct members, declared as a `GuardrailMembers`. */
+  guardrails?: GuardrailsBlock;
   /**
    * `retainOnDelete:`, when given: Pulumi's `retainOnDelete` option on the entry's resources,
    * so that deleting them (the entry removed, its key renamed, `pulumi destroy`) leaves the
@@ -71,8 +77,8 @@ export interface NamedPerson {
   /** A user id, or an email as written. */
   value: string;
   kind: "userId" | "email";
-  /** The list that names them, and where in it. */
-  list: "users" | "protected";
+  /** The list that names them (a guardrail's, under `guardrails:`), and where in it. */
+  list: "users" | "protected" | "guardrail";
   index: number;
   /** The entry, e.g. `workspaces.platform.users[3]`. */
   path: string;
@@ -106,7 +112,7 @@ export interface MembersFile {
  * The keys a workspace entry may hold, each checked in `validateEntry`. A new key is one more
  * name here, one more check there, and one more field on {@link WorkspaceMembersEntry}.
  */
-const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace", "budgets", "retainOnDelete"] as const;
+const ENTRY_KEYS = ["users", "exclusive", "protected", "maxRemovals", "workspaceId", "workspace", "budgets", "guardrails", "retainOnDelete"] as const;
 const TOP_LEVEL_KEYS = ["workspaces"] as const;
 /** The key of a `workspace:` block that is a resource option, not a `Workspace` input. */
 const PROTECT_KEY = "protect";
@@ -116,7 +122,7 @@ export type Segments = readonly (string | number)[];
 /** Records one problem at `segments`. */
 export type Report = (segments: Segments, message: string) => void;
 /** Where the entry at `segments` is: its path, and its line when known. */
-type Locate = (segments: Segments) => { path: string; line?: number };
+export type Locate = (segments: Segments) => { path: string; line?: number };
 
 /**
  * Validates a members file's data; every problem found is reported at once, each with its
@@ -173,6 +179,7 @@ export function validate(value: unknown, source: string, lineOf: (segments: Segm
     keyByWorkspace.set(target, key);
     entries.push(entry);
   }
+  checkGuardrailsAcrossEntries(entries, report);
   if (problems.length > 0) fail();
   return { source, workspaces: entries };
 }
@@ -220,9 +227,9 @@ function validateEntry(
   if (!("users" in raw)) {
     report(at, 'has no "users:" list (write "users: []" to manage nobody yet)');
   } else {
-    users = validatePeople(raw.users, [...at, "users"], report, locate);
+    users = validatePeople(raw.users, [...at, "users"], "users", report, locate);
   }
-  const protectedList = raw.protected === undefined ? undefined : validatePeople(raw.protected, [...at, "protected"], report, locate);
+  const protectedList = raw.protected === undefined ? undefined : validatePeople(raw.protected, [...at, "protected"], "protected", report, locate);
 
   const exclusive = validateFlag(raw, "exclusive", at, report) ?? false;
   const retainOnDelete = validateFlag(raw, "retainOnDelete", at, report);
@@ -237,6 +244,7 @@ function validateEntry(
   }
 
   const budgets = raw.budgets === undefined ? undefined : validateBudgetsBlock(raw.budgets, workspaceId, [...at, "budgets"], report);
+  const guardrails = raw.guardrails === undefined ? undefined : validateGuardrailsBlock(raw.guardrails, users, [...at, "guardrails"], report, locate);
 
   return {
     key,
@@ -249,6 +257,7 @@ function validateEntry(
     ...(maxRemovals === undefined ? {} : { maxRemovals }),
     ...(workspace === undefined ? {} : { workspace }),
     ...(budgets === undefined ? {} : { budgets }),
+    ...(guardrails === undefined ? {} : { guardrails }),
     ...(retainOnDelete === undefined ? {} : { retainOnDelete }),
   };
 }
@@ -317,56 +326,6 @@ function validateWorkspaceBlock(key: string, raw: unknown, at: Segments, report:
     }
   }
   return valid ? { args: inputs as unknown as WorkspaceArgs, protect } : undefined;
-}
-
-/** The people of one list, split by how they are named. */
-interface PeopleList {
-  userIds: string[];
-  emails: string[];
-  people: NamedPerson[];
-}
-
-/**
- * Validates a list of people: `users:` takes user ids and emails (an entry with an "@" is an
- * email, compared lower-cased), `protected:` user ids only (the resource protects by id).
- */
-function validatePeople(value: unknown, at: Segments, report: Report, locate: Locate): PeopleList {
-  const list = at.at(-1) as "users" | "protected";
-  const takesEmails = list === "users";
-  const found: PeopleList = { userIds: [], emails: [], people: [] };
-  if (!Array.isArray(value)) {
-    const hint = value === null ? ` (write "${list}: []" for none)` : "";
-    report(at, `must be a list of ${takesEmails ? "user ids or emails" : "user ids"}, got ${describe(value)}${hint}`);
-    return found;
-  }
-  const firstIndex = new Map<string, number>();
-  value.forEach((item: unknown, index) => {
-    const itemAt = [...at, index];
-    if (typeof item !== "string") {
-      report(itemAt, `must be a ${takesEmails ? "user id or an email" : "user id"} (a string), got ${describe(item)}`);
-      return;
-    }
-    const isEmail = item.includes("@");
-    if (isEmail && !takesEmails) {
-      report(itemAt, `${quote(item)} is an email, and "${list}:" takes user ids only`);
-      return;
-    }
-    const problem = isEmail ? emailProblem(item) : userIdProblem(item);
-    if (problem) {
-      report(itemAt, problem);
-      return;
-    }
-    const key = isEmail ? normalizeEmail(item) : item;
-    const earlier = firstIndex.get(key);
-    if (earlier !== undefined) {
-      report(itemAt, `${quote(item)} is listed twice (first at ${list}[${earlier}])`);
-      return;
-    }
-    firstIndex.set(key, index);
-    (isEmail ? found.emails : found.userIds).push(item);
-    found.people.push({ value: item, kind: isEmail ? "email" : "userId", list, index, ...locate(itemAt) });
-  });
-  return found;
 }
 
 function unknownKey(key: string, known: readonly string[]): string {

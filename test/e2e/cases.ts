@@ -18,6 +18,8 @@ const PLATFORM = DEMO_WORKSPACE_SLUG;
 const RESEARCH = "demo-research";
 /** demo-platform before any case: alice, bob (owns an API key) and erin (SCIM-managed). */
 const PLATFORM_SEEDED = ["user_alice", "user_bob", "user_erin"];
+/** The guardrail examples/gitops/members.yaml assigns people to: the demo organization's, under the emulator's seed "demo". */
+const GITOPS_EXAMPLE_GUARDRAIL = "16af95b7-4e8b-4f0a-aaf7-1fd84422e164";
 
 const sorted = (ids: Iterable<string>): string[] => [...new Set(ids)].sort();
 
@@ -231,8 +233,12 @@ export const CASES: E2eCase[] = [
     title: "gitops: the members file drives several workspaces, people named by email; a bad entry or a typo'd email fails the preview naming file, line and entry",
     example: "gitops",
     async run(stack) {
+      // The file names the demo guardrail by its id under the seed "demo"; this organization has its own.
+      const guardrail = stack.emulator.memberGuardrailId(PLATFORM, "user_alice") as string;
+      stack.edit("members.yaml", (text) => text.replace(GITOPS_EXAMPLE_GUARDRAIL, guardrail));
       await stack.up();
       assertMembers(stack.emulator, PLATFORM, [...PLATFORM_SEEDED, "user_frank", "user_grace"]);
+      assert.deepEqual(stack.emulator.guardrailMemberIds(guardrail), ["user_alice", "user_erin", "user_grace"]);
       assertMembers(stack.emulator, RESEARCH, ["user_carol", "user_heidi"]);
       assertMembers(stack.emulator, "demo-evals", ["user_dave", "user_grace"]);
       assert.equal(stack.emulator.workspace("demo-evals")?.name, "Demo Evals");

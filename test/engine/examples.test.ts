@@ -27,6 +27,8 @@ const WORKSPACE_TYPE = "pulumi-nodejs:dynamic/openrouter:Workspace";
 const BUDGETS_TYPE = "pulumi-nodejs:dynamic/openrouter:WorkspaceBudgets";
 const GUARDRAIL_MEMBERS_TYPE = "pulumi-nodejs:dynamic/openrouter:GuardrailMembers";
 const GITOPS_MEMBERS_FILE = join(REPO_ROOT, "examples", "gitops", "members.yaml");
+/** The demo organization's "Platform production" under the emulator's seed "demo", as the gitops members file names it. */
+const DEMO_GUARDRAIL_ID = "16af95b7-4e8b-4f0a-aaf7-1fd84422e164";
 
 /** The inputs of each WorkspaceMembers a program registered, by resource name, without `__provider`. */
 function membersInputs(registrations: Registration[]): Record<string, Record<string, unknown>> {
@@ -119,7 +121,7 @@ describe("what each example registers", () => {
     });
   });
 
-  it("gitops: members per entry of members.yaml, by email and by id, named by its key; the entry with a workspace: block creates it and points at its id", async () => {
+  it("gitops: members per entry of members.yaml, by email and by id, named by its key; the entry with a workspace: block creates it and points at its id; its guardrail depends on the entry's members", async () => {
     organization.log.clear();
     const registrations = await captureRegistrations(() => gitops(GITOPS_MEMBERS_FILE).then(() => undefined), {
       project: "openrouter-gitops",
@@ -133,6 +135,19 @@ describe("what each example registers", () => {
       "demo-platform": { workspaceId: "demo-platform", monthly: 2000, weekly: 600, daily: 350 },
       "demo-evals": { workspaceId: "demo-evals-id", monthly: 500, daily: 25 },
     });
+    // The demo organization's guardrail, assigned once the people are members of demo-platform.
+    expect(inputsOfType(registrations, GUARDRAIL_MEMBERS_TYPE)).toEqual({
+      [`demo-platform/${DEMO_GUARDRAIL_ID}`]: {
+        guardrailId: DEMO_GUARDRAIL_ID,
+        userIds: [],
+        emails: ["alice.nakamura@example.com", "grace.kowalski@example.com"],
+        exclusive: false,
+      },
+    });
+    expect(registrationNamed(registrations, `demo-platform/${DEMO_GUARDRAIL_ID}`).dependencies).toEqual([
+      registrations.find((r) => r.type === MEMBERS_TYPE && r.name === "demo-platform")!.urn,
+    ]);
+    expect(organization.memberGuardrailId("demo-platform", "user_alice")).toBe(DEMO_GUARDRAIL_ID);
   });
 
   /** Runs the gitops program on `text` as its members file: the error it failed with, and what it registered. */
@@ -332,7 +347,7 @@ describe("each example through the plugin against the emulator's demo organizati
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);
   });
 
-  it("gitops: preview with the new workspace's id unknown; up creates it, fills it and the existing two, and sets the budgets in an order the service accepts; destroy takes the members and budgets out, then deletes it", async () => {
+  it("gitops: preview with the new workspace's id unknown; up creates it, fills it and the existing two, and sets the budgets in an order the service accepts, and assigns the guardrail once its people are members; destroy unassigns them first, takes the members and budgets out, then deletes it", async () => {
     const engine = new Engine(plugin);
     const registrations = await captureRegistrations(() => gitops(GITOPS_MEMBERS_FILE).then(() => undefined), {
       project: "openrouter-gitops",
@@ -345,7 +360,7 @@ describe("each example through the plugin against the emulator's demo organizati
       registrations.map((r) => (r.inputs.workspaceId === "demo-evals-id" ? { ...r, inputs: { ...r.inputs, workspaceId: id } } : r));
     emulator.log.clear();
 
-    expect((await engine.preview(withEvalsId(UNKNOWN))).map((step) => step.op)).toEqual(Array(6).fill("create"));
+    expect((await engine.preview(withEvalsId(UNKNOWN))).map((step) => step.op)).toEqual(Array(7).fill("create"));
     expect(emulator.log.entries).toEqual([]);
 
     expect((await engine.up(evals)).map((step) => step.op)).toEqual(["create"]);
@@ -360,6 +375,15 @@ describe("each example through the plugin against the emulator's demo organizati
       "WorkspaceMembers::demo-research": "create",
       "WorkspaceBudgets::demo-evals": "create",
       "WorkspaceBudgets::demo-platform": "create",
+      [`GuardrailMembers::demo-platform/${DEMO_GUARDRAIL_ID}`]: "create",
+    });
+    // The guardrail's resource ran after demo-platform's members: grace was a member before she was assigned.
+    const urns = steps.map((step) => step.urn.split("::").pop());
+    expect(urns.indexOf(`demo-platform/${DEMO_GUARDRAIL_ID}`)).toBeGreaterThan(urns.indexOf("demo-platform"));
+    expect(emulator.guardrailMemberIds(DEMO_GUARDRAIL_ID)).toEqual(["user_alice", "user_erin", "user_grace"]);
+    expect(engine.state(`demo-platform/${DEMO_GUARDRAIL_ID}`).outputs).toMatchObject({
+      userIds: ["user_alice", "user_grace"],
+      emails: ["alice.nakamura@example.com", "grace.kowalski@example.com"],
     });
     // demo-platform's daily 350 passes its weekly 300: monthly, then weekly, then daily.
     const platformUuid = emulator.workspace("demo-platform")!.id;
@@ -383,13 +407,13 @@ describe("each example through the plugin against the emulator's demo organizati
       emailUserIds: { "carol.lindqvist@example.com": "user_carol" },
     });
     // One listing of the organization per create that names emails, and none for the workspace.
-    expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(3);
+    expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(4);
     emulator.log.clear();
     // Refresh checks the emails against the directory too: one listing per resource that names some.
-    // The Workspace, three WorkspaceMembers and two WorkspaceBudgets.
-    const everyResourceSame = Array(6).fill("same");
+    // The Workspace, three WorkspaceMembers, two WorkspaceBudgets and the GuardrailMembers.
+    const everyResourceSame = Array(7).fill("same");
     expect((await engine.refresh()).map((step) => step.op)).toEqual(everyResourceSame);
-    expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(3);
+    expect(emulator.log.entries.filter((entry) => entry.route === "GET /organization/members")).toHaveLength(4);
     expect((await engine.preview(withEvalsId(uuid))).map((step) => step.op)).toEqual(everyResourceSame);
 
     emulator.log.clear();
@@ -402,6 +426,13 @@ describe("each example through the plugin against the emulator's demo organizati
       "DELETE workspace 200",
     ]);
     expect(emulator.workspace("demo-evals")).toBeUndefined();
+    // The guardrail: alice and grace unassigned before they left demo-platform; erin, whom the file does not name, stays.
+    expect(emulator.guardrailMemberIds(DEMO_GUARDRAIL_ID)).toEqual(["user_erin"]);
+    const onPlatform = (entry: { path: string }) => entry.path.includes(DEMO_GUARDRAIL_ID) || entry.path.includes(platformUuid);
+    expect(emulator.log.entries.filter((entry) => entry.method === "POST" && onPlatform(entry)).map((entry) => entry.route)).toEqual([
+      "POST /guardrails/:id/assignments/members/remove",
+      "POST /workspaces/:id/members/remove",
+    ]);
     // demo-platform keeps the budget the file does not manage.
     expect(emulator.budgets("demo-platform").map((b) => `${b.reset_interval ?? "lifetime"} ${b.limit_usd}`)).toEqual(["lifetime 5000"]);
     expect(emulator.memberIds("demo-platform")).toEqual(["user_bob", "user_erin"]);

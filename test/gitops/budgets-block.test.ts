@@ -3,23 +3,11 @@
  * own rules, every problem at its file, line and entry; declared as a WorkspaceBudgets named
  * by the entry's key, pointing at the workspace the entry names or creates.
  */
-import { MembersFileError } from "../../provider/core/errors";
 import { declareWorkspaces } from "../../provider/gitops/declare";
 import { parseMembersFile, validateMembers } from "../../provider/gitops/load";
 import { captureRegistrations } from "../engine/harness";
+import { messageOf, yamlLines } from "../support/members-file";
 import { inFreshProcess } from "../support/fresh-process";
-
-const yamlLines = (...lines: string[]): string => `${lines.join("\n")}\n`;
-
-function messageOf(parse: () => unknown): string[] {
-  try {
-    parse();
-  } catch (error) {
-    if (error instanceof MembersFileError) return error.message.split("\n");
-    throw error;
-  }
-  throw new Error("expected a MembersFileError, but the members parsed");
-}
 
 describe("a budgets: block", () => {
   it("holds the WorkspaceBudgets inputs it sets, null included (delete that budget); an entry without one has none", () => {

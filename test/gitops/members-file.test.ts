@@ -8,6 +8,7 @@ import { loadMembersFile, loadMembersFromConfig, parseMembersFile, validateMembe
 import type { MembersFile } from "../../provider/gitops/validate";
 import { captureRegistrations, type Registration } from "../engine/harness";
 import { inFreshProcess } from "../support/fresh-process";
+import { yamlLines } from "../support/members-file";
 
 /** The problems `parse` throws, or fails the test when it does not throw. */
 function problemsOf(parse: () => unknown): { message: string; problems: readonly MembersFileProblem[] } {
@@ -20,7 +21,6 @@ function problemsOf(parse: () => unknown): { message: string; problems: readonly
   throw new Error("expected a MembersFileError, but the members parsed");
 }
 
-const yamlLines = (...lines: string[]): string => `${lines.join("\n")}\n`;
 
 /** A file's entries without `people` (where each person stands: test/gitops/people.test.ts covers it). */
 const entriesOf = (file: MembersFile) => file.workspaces.map(({ people: _people, ...entry }) => entry);
@@ -164,8 +164,8 @@ describe("every problem names the file, the line, the workspace and the entry", 
     );
     expect(message.split("\n")).toEqual([
       'members.yaml:1: workspace: unknown key "workspace": did you mean "workspaces"? (the keys are workspaces)',
-      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds": did you mean "users"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, retainOnDelete)',
-      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals": did you mean "maxRemovals"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, retainOnDelete)',
+      'members.yaml:5: workspaces.platform.userIds: unknown key "userIds": did you mean "users"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, guardrails, retainOnDelete)',
+      'members.yaml:7: workspaces.platform.maxremovals: unknown key "maxremovals": did you mean "maxRemovals"? (the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, guardrails, retainOnDelete)',
     ]);
   });
 
@@ -402,7 +402,7 @@ describe("a workspace: block creates the workspace (issue 7)", () => {
     expect(message.split("\n")).toEqual([
       'members.yaml:5: workspaces.evals-team.workspace.slug: workspace "evals" is already declared by workspaces.evals; list its users in one entry',
       'members.yaml:8: workspaces.ops.workspaces: unknown key "workspaces": did you mean "workspace"? ' +
-        "(the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, retainOnDelete)",
+        "(the keys are users, exclusive, protected, maxRemovals, workspaceId, workspace, budgets, guardrails, retainOnDelete)",
     ]);
   });
 

@@ -10,8 +10,8 @@ import { parseMembersFile, validateMembers } from "../../provider/gitops/load";
 import { VALIDATE_MEMBERS_VARIABLE, checkMembersAgainstOrganization } from "../../provider/gitops/organization";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { captureRegistrations } from "../engine/harness";
+import { yamlLines } from "../support/members-file";
 
-const yamlLines = (...lines: string[]): string => `${lines.join("\n")}\n`;
 
 function problemsOf(parse: () => unknown): readonly MembersFileProblem[] {
   try {

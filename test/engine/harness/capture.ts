@@ -17,6 +17,8 @@ export interface Registration {
   custom: boolean;
   /** The parent's URN, `""` at the top level. */
   parent: string;
+  /** The URNs of the resources it depends on, as the engine receives them (`dependsOn` and the inputs' resources). */
+  dependencies: string[];
   /** Set (true) when the program gave the resource Pulumi's `retainOnDelete` option. */
   retainOnDelete?: true;
   /**
@@ -98,6 +100,7 @@ export async function captureRegistrations(
           name: request.getName(),
           custom: request.getCustom(),
           parent: request.getParent(),
+          dependencies: request.getDependenciesList(),
           ...(request.getRetainondelete() === true ? { retainOnDelete: true as const } : {}),
           inputs,
         });
