@@ -513,6 +513,7 @@ describe("retainOnDelete: what deleting an entry leaves in the organization (iss
       "    retainOnDelete: true",
       "    users: [user_alice]",
       "    budgets: { monthly: 100 }",
+      "    guardrails: { 16af95b7-4e8b-4f0a-aaf7-1fd84422e164: [user_alice] }",
       "  evals:",
       "    workspace: { name: Evals }",
       "    retainOnDelete: true",
@@ -546,6 +547,7 @@ describe("retainOnDelete: what deleting an entry leaves in the organization (iss
     expect(await retained({})).toEqual({
       "WorkspaceMembers::platform": true,
       "WorkspaceBudgets::platform": true,
+      "GuardrailMembers::platform/16af95b7-4e8b-4f0a-aaf7-1fd84422e164": true,
       "Workspace::evals": true,
       "WorkspaceMembers::evals": true,
       "WorkspaceMembers::ops": false,
