@@ -4,11 +4,10 @@
  * UUID (the resource id) and slug, and compared with a new `workspaceId` so that a switch
  * between a workspace's slug and its own UUID is told apart from a move, with no API call.
  */
-import { OpenRouterNotFoundError } from "../core/errors";
 import { isUuid } from "../core/ids";
-import { quote } from "../core/messages";
 import { isUnknown } from "../core/unknowns";
 import type { OpenRouterClient } from "./client";
+import { readTarget } from "./read-first";
 import type { Workspace } from "./types";
 
 /** The workspace a resource points at: its UUID (the resource id) and slug if known. */
@@ -22,20 +21,7 @@ export interface WorkspaceRef {
  * `OpenRouterNotFoundError` saying that nothing was changed and which input to check.
  */
 export async function resolveWorkspace(client: OpenRouterClient, workspaceId: string): Promise<Workspace> {
-  try {
-    return await client.getWorkspace(workspaceId);
-  } catch (error) {
-    if (error instanceof OpenRouterNotFoundError) {
-      throw new OpenRouterNotFoundError({
-        status: error.status,
-        code: error.code,
-        serviceMessage: `Workspace ${quote(workspaceId)} was not found; nothing was changed. Check workspaceId (a workspace UUID or slug)`,
-        method: error.method,
-        path: error.path,
-      });
-    }
-    throw error;
-  }
+  return readTarget(() => client.getWorkspace(workspaceId), { kind: "Workspace", id: workspaceId, input: "workspaceId", holds: "a workspace UUID or slug" });
 }
 
 /** The workspace a state (outputs with `workspaceUuid` and `workspaceSlug`) points at. */

@@ -20,6 +20,23 @@ export function asClause(message: string): string {
   return message.replace(/\.+$/, "");
 }
 
+/** The target a resource names, as a message about its absence speaks of it. */
+export interface NamedTarget {
+  /** `Workspace`, `Guardrail`. */
+  kind: string;
+  /** The id or slug the program gave. */
+  id: string;
+  /** The input that holds it, e.g. `workspaceId`. */
+  input: string;
+  /** What that input holds, e.g. `a workspace UUID or slug`. */
+  holds: string;
+}
+
+/** A target read before any change was not there: nothing was changed, and which input to check. */
+export function missingTarget(target: NamedTarget): string {
+  return `${target.kind} ${quote(target.id)} was not found; nothing was changed. Check ${target.input} (${target.holds})`;
+}
+
 /**
  * A string as a message may show it: JSON-quoted, every control or invisible character
  * escaped as `\uXXXX` (so a terminal shows what is really there), and cut after

@@ -10,8 +10,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { OpenRouterClient } from "../api/client";
 import { keepStackConfig } from "../api/connection";
+import { readTarget } from "../api/read-first";
 import type { GuardrailAssignment } from "../api/types";
-import { GuardrailRefusedError, OpenRouterNotFoundError } from "../core/errors";
+import { GuardrailRefusedError } from "../core/errors";
 import { guardrailRefusal, quote } from "../core/messages";
 import { checkSet, createSet, readSet, removeSet, updateSet, type SetResource } from "../membership/lifecycle";
 import type { MembershipSubject } from "../membership/operation";
@@ -97,14 +98,7 @@ export async function remove(id: string, props: Record<string, unknown>): Promis
  * `GuardrailRefusedError` saying what to do instead.
  */
 async function resolveGuardrail(client: OpenRouterClient, guardrailId: string): Promise<GuardrailRef> {
-  let guardrail;
-  try {
-    guardrail = await client.getGuardrail(guardrailId);
-  } catch (error) {
-    if (!(error instanceof OpenRouterNotFoundError)) throw error;
-    const serviceMessage = `Guardrail ${quote(guardrailId)} was not found; nothing was changed. Check guardrailId (a guardrail UUID)`;
-    throw new OpenRouterNotFoundError({ status: error.status, code: error.code, serviceMessage, method: error.method, path: error.path });
-  }
+  const guardrail = await readTarget(() => client.getGuardrail(guardrailId), { kind: "Guardrail", id: guardrailId, input: "guardrailId", holds: "a guardrail UUID" });
   if (guardrail.workspaceId === null) {
     throw new GuardrailRefusedError(guardrailRefusal(guardrailId, "no-workspace", null), guardrail.id, "no-workspace", null);
   }
