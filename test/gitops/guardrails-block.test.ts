@@ -96,33 +96,20 @@ describe("a guardrails: block", () => {
   });
 
   it("is checked the same way in stack config, where there are no lines", () => {
+    const problemsIn = (workspaces: Record<string, unknown>) => messageOf(() => validateMembers({ workspaces }, "stack config x"));
     expect(
-      messageOf(() =>
-        validateMembers(
-          {
-            workspaces: {
-              platform: { users: ["user_alice"], guardrails: { [PRODUCTION]: ["user_alice"] } },
-              research: { users: ["user_alice"], guardrails: { [PRODUCTION]: ["user_bob"] } },
-            },
-          },
-          "stack config x",
-        ),
-      ),
+      problemsIn({
+        platform: { users: ["user_alice"], guardrails: { [PRODUCTION]: ["user_alice"] } },
+        research: { users: ["user_alice"], guardrails: { [PRODUCTION]: ["user_bob"] } },
+      }),
     ).toEqual([
       `stack config x: workspaces.research.guardrails.${PRODUCTION}[0]: "user_bob" is not in the entry's "users:" list; only the workspace's members can be assigned to its guardrails, so list them there too`,
     ]);
     expect(
-      messageOf(() =>
-        validateMembers(
-          {
-            workspaces: {
-              platform: { users: ["user_alice"], guardrails: { [PRODUCTION]: ["user_alice"] } },
-              research: { users: ["user_bob"], guardrails: { [PRODUCTION]: ["user_bob"] } },
-            },
-          },
-          "stack config x",
-        ),
-      ),
+      problemsIn({
+        platform: { users: ["user_alice"], guardrails: { [PRODUCTION]: ["user_alice"] } },
+        research: { users: ["user_bob"], guardrails: { [PRODUCTION]: ["user_bob"] } },
+      }),
     ).toEqual([
       `stack config x: workspaces.research.guardrails.${PRODUCTION}: guardrail "${PRODUCTION}" is already declared at workspaces.platform.guardrails.${PRODUCTION}; declare each guardrail once`,
     ]);
