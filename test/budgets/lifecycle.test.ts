@@ -11,7 +11,7 @@ import type { BudgetLimits } from "../../provider/budgets/plan";
 import { BudgetOrderError, ChangeFailedError, OpenRouterNotFoundError, PartialFailureError } from "../../provider/core/errors";
 import { startEmulator, type Emulator } from "../../provider/testing";
 import { budgetSets, keepsRule, targetOf, wantedSets } from "../support/budgets";
-import { stackConfig } from "../support/stack-config";
+import { emulatorStackConfig } from "../support/stack-config";
 
 type Props = Record<string, unknown>;
 
@@ -20,12 +20,7 @@ let uuid: string;
 
 async function configure(extra: Record<string, string> = {}): Promise<void> {
   await lifecycle.configure(
-    stackConfig({
-      "openrouter:managementKey": emulator.managementKey,
-      "openrouter:baseUrl": emulator.url,
-      "openrouter:retryBaseDelayMs": "1",
-      ...extra,
-    }),
+    emulatorStackConfig(emulator, extra),
   );
 }
 

@@ -6,7 +6,7 @@
 import * as lifecycle from "../../provider/members/lifecycle";
 import { ChangeFailedError, PartialFailureError, RemovalLimitError } from "../../provider/core/errors";
 import { startEmulator, type Emulator } from "../../provider/testing";
-import { stackConfig } from "../support/stack-config";
+import { emulatorStackConfig } from "../support/stack-config";
 
 type Props = Record<string, unknown>;
 
@@ -17,12 +17,7 @@ let workspaceUuid: string;
 
 async function configure(extra: Record<string, string> = {}): Promise<void> {
   await lifecycle.configure(
-    stackConfig({
-      "openrouter:managementKey": emulator.managementKey,
-      "openrouter:baseUrl": emulator.url,
-      "openrouter:retryBaseDelayMs": "1",
-      ...extra,
-    }),
+    emulatorStackConfig(emulator, extra),
   );
 }
 
