@@ -40,8 +40,8 @@ export interface IdSet {
 
 /**
  * A set in either shape as an {@link IdSet}, never sorted: the keyed map answers `has` by
- * property lookup, and sorted arrays (what outputs store) are used as they are, their
- * hash set built only if asked. Sorting would cost more than the whole plan, and the
+ * property lookup, and sorted arrays (what outputs store) are used as they are and
+ * searched. Sorting would cost more than the whole plan, and the
  * engine hands the map back in no particular order (its protobuf maps are unordered).
  * Read as {@link toIdSet} reads: only `true` flags and string entries count, anything
  * else is the empty set.
@@ -65,14 +65,31 @@ export function readIds(value: unknown): IdSet {
   return { ids, has: (id) => map[id] === true, unknown };
 }
 
-/** An {@link IdSet} of a list; the hash set behind `has` is built on the first test. */
+/**
+ * An {@link IdSet} of a list. A sorted list (what outputs store) is tested by binary search:
+ * building a hash set of 10,000 ids that were just decoded costs more than 10,000 searches,
+ * since every id would be hashed and stored first.
+ */
 function idSetOf(list: readonly string[], unknown = false): IdSet {
   if (!isStrictlyAscending(list)) {
     const set = new Set(list);
     return { ids: [...set], has: (id) => set.has(id), unknown };
   }
-  let set: Set<string> | undefined;
-  return { ids: list, has: (id) => (set ??= new Set(list)).has(id), unknown };
+  return { ids: list, has: (id) => sortedIncludes(list, id), unknown };
+}
+
+/** Whether the strictly ascending `list` holds `id`. */
+function sortedIncludes(list: readonly string[], id: string): boolean {
+  let low = 0;
+  let high = list.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const candidate = list[middle] as string;
+    if (candidate === id) return true;
+    if (candidate < id) low = middle + 1;
+    else high = middle - 1;
+  }
+  return false;
 }
 
 /** `ids` as an {@link IdSet}: as given when it is one, else read as a list. */

@@ -92,7 +92,7 @@ async function applyPlan<T extends MemberRecord, S extends object>(context: Plan
   // Every known member is kept, to be removed, or spared (protected and no longer wanted:
   // it leaves management). The record starts from all but the spared, who are few.
   const spared = new Set(plan.spared);
-  const ledger = new MembershipLedger(known.filter((m) => !spared.has(m.userId)));
+  const ledger = new MembershipLedger(spared.size === 0 ? known : known.filter((m) => !spared.has(m.userId)));
   const outcome = await applyChanges(context.routes, plan, ledger, context.settings);
   const outs = context.toState(ledger);
   if (outcome.failures.length === 0 && outcome.outsiders.length === 0) return outs;

@@ -84,8 +84,9 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   if (input.exclusive && input.currentMembers === undefined) {
     throw new TypeError("exclusive planning needs currentMembers (the set's member listing)");
   }
-  // Sets are compared by hashing, never sorted whole: an update of 10,000 users makes one
-  // pass over each set, and only the (usually short) lists of changes are sorted.
+  // Sets are compared by lookups (a keyed map's, a sorted list's search), never sorted
+  // whole: an update of 10,000 users makes one pass over each set, and only the (usually
+  // short) lists of changes are sorted.
   const wanted = asIdSet(input.wanted);
   const oldManaged = asIdSet(input.oldManaged);
   const listed = input.currentMembers === undefined ? undefined : asIdSet(input.currentMembers);

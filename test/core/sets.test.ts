@@ -63,6 +63,18 @@ describe("readIds", () => {
     expect(set.has("zzz")).toBe(false);
   });
 
+  it("answers membership of a sorted list (searched, not hashed) exactly as a hash set would", () => {
+    // Every length from 0 to 40, probing every member and every gap: before the first,
+    // between neighbours, after the last, and a prefix of a member.
+    for (let length = 0; length <= 40; length++) {
+      const ids = Array.from({ length }, (_, i) => `user_${String(i * 2 + 10).padStart(3, "0")}`);
+      const set = readIds(ids);
+      const truth = new Set(ids);
+      const probes = [...ids, "", "user_", "user_000", "user_999", "zzz", ...ids.map((id) => `${id}a`), ...ids.map((id) => id.slice(0, -1))];
+      for (const probe of probes) expect([probe, set.has(probe)]).toEqual([probe, truth.has(probe)]);
+    }
+  });
+
   it("answers membership of a keyed map without taking prototype names for ids", () => {
     const set = readIds({ user_a: true });
     expect(set.has("constructor")).toBe(false);
