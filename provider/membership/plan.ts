@@ -5,7 +5,7 @@
  * table-tested on its own (test/members/plan.test.ts) and the lifecycle is a thin loop over
  * what these functions return.
  */
-import { asIdSet, readIds, sameSet, type IdSet } from "../core/sets";
+import { asIdSet, differences, readIds, sameSet, type IdSet } from "../core/sets";
 import { formatIds } from "../core/messages";
 import { isUnknown } from "../core/unknowns";
 import { namedById, recordedNames } from "./names";
@@ -93,11 +93,11 @@ export function planUpdate(input: UpdatePlanInput): MemberPlan {
   const guarded = new Set(input.protectedIds ?? []);
   const present = listed ?? oldManaged;
 
+  const { onlyInA: missing, onlyInB: notWanted } = differences(wanted, present);
   // Exclusive mode owns the whole set; additive mode only what it managed before.
-  const owned = input.exclusive || listed === undefined ? present.ids : oldManaged.ids.filter((id) => listed.has(id));
-  const unwanted = owned.filter((id) => !wanted.has(id));
+  const unwanted = input.exclusive || listed === undefined ? notWanted : oldManaged.ids.filter((id) => listed.has(id) && !wanted.has(id));
   return {
-    add: wanted.ids.filter((id) => !present.has(id)).sort(),
+    add: missing.sort(),
     remove: unwanted.filter((id) => !guarded.has(id)).sort(),
     spared: unwanted.filter((id) => guarded.has(id)).sort(),
   };

@@ -1,4 +1,4 @@
-import { chunk, readIds, toIdMap, toIdSet } from "../../provider/core/sets";
+import { chunk, differences, readIds, toIdMap, toIdSet } from "../../provider/core/sets";
 import { UNKNOWN, isUnknown } from "../../provider/core/unknowns";
 
 describe("isUnknown", () => {
@@ -82,6 +82,37 @@ describe("readIds", () => {
     expect(set.has("user_a")).toBe(true);
   });
 });
+
+describe("differences", () => {
+  it("gives what each set lacks of the other, searching a sorted set and hashing any other", () => {
+    // A fixed pseudo-random walk over overlapping ranges: every shape of overlap, in both
+    // forms of the first set and with the second sorted (searched) or not (hashed).
+    let seed = 20261201;
+    const next = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+    for (let round = 0; round < 200; round++) {
+      const pick = () => [...new Set(Array.from({ length: next(30) }, () => `user_${String(next(40)).padStart(2, "0")}`))];
+      const [a, b] = [pick(), pick()];
+      const shuffled = [...b].sort(() => next(3) - 1);
+      const expected = { onlyInA: a.filter((id) => !b.includes(id)), onlyInB: b.filter((id) => !a.includes(id)) };
+      for (const first of [readIds(a), readIds(toIdMap(a))]) {
+        const sortedB = readIds([...b].sort());
+        const hashedB = readIds(toIdMapInOrder(shuffled));
+        expect([sortedB.sorted, hashedB.sorted]).toEqual([true, false]);
+        const searched = differences(first, sortedB);
+        expect(searched.onlyInA.sort()).toEqual([...expected.onlyInA].sort());
+        expect(searched.onlyInB).toEqual([...expected.onlyInB].sort());
+        const hashed = differences(first, hashedB);
+        expect(hashed.onlyInA.sort()).toEqual([...expected.onlyInA].sort());
+        expect(hashed.onlyInB.sort()).toEqual([...expected.onlyInB].sort());
+      }
+    }
+  });
+});
+
+/** The keyed-map form with its keys in the given order (toIdMap sorts them). */
+function toIdMapInOrder(ids: string[]): Record<string, true> {
+  return Object.fromEntries(ids.map((id) => [id, true]));
+}
 
 describe("toIdMap", () => {
   it("keys the ids in sorted order, once each", () => {
