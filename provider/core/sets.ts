@@ -60,8 +60,9 @@ export function readIds(value: unknown): IdSet {
   if (value === null || typeof value !== "object") return idSetOf([], unknown);
   const map = value as Record<string, unknown>;
   const ids = Object.keys(map).filter((id) => {
-    if (map[id] === UNKNOWN) unknown = true;
-    return map[id] === true;
+    const flag = map[id];
+    if (flag === UNKNOWN) unknown = true;
+    return flag === true;
   });
   // Ids never start with "__" (check refuses them), so no key is an Object.prototype member.
   return { ids, has: (id) => map[id] === true, sorted: false, unknown };

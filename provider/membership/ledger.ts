@@ -19,10 +19,14 @@ export interface MemberRecord {
  * changed until the answers are in, rather than rebuilding the whole record up front.
  */
 export class MembershipLedger<T extends MemberRecord> {
-  /** Confirmed by this operation (an add's answer, or a listing). Overrides `known`. */
+  /** Confirmed by this operation (an add's answer, or a listing). */
   private readonly changed = new Map<string, T>();
-  /** No longer recorded as members: confirmed gone, no longer managed, or unconfirmed. */
-  private readonly gone = new Set<string>();
+  /**
+   * Users whose `known` record no longer stands: replaced by a `changed` one, or no longer
+   * recorded at all (confirmed gone, no longer managed, or unconfirmed). One set, so that
+   * `snapshot` makes one lookup per known member.
+   */
+  private readonly superseded = new Set<string>();
   /** Sent a change whose fate is unknown. */
   private readonly unconfirmed = new Set<string>();
 
@@ -33,7 +37,7 @@ export class MembershipLedger<T extends MemberRecord> {
   confirmAdded(memberships: Iterable<T>): void {
     for (const membership of memberships) {
       this.changed.set(membership.userId, membership);
-      this.gone.delete(membership.userId);
+      this.superseded.add(membership.userId);
       this.unconfirmed.delete(membership.userId);
     }
   }
@@ -41,7 +45,7 @@ export class MembershipLedger<T extends MemberRecord> {
   /** Users the service confirmed gone, or that this resource stops managing. */
   forget(userIds: Iterable<string>): void {
     for (const userId of userIds) {
-      this.gone.add(userId);
+      this.superseded.add(userId);
       this.changed.delete(userId);
       this.unconfirmed.delete(userId);
     }
@@ -56,14 +60,14 @@ export class MembershipLedger<T extends MemberRecord> {
   markUnconfirmed(userIds: Iterable<string>): void {
     for (const userId of userIds) {
       this.unconfirmed.add(userId);
-      this.gone.add(userId);
+      this.superseded.add(userId);
       this.changed.delete(userId);
     }
   }
 
   /** Sorted user ids and memberships, and the sorted unconfirmed users, as the outputs store them. */
   snapshot(): { userIds: string[]; memberships: T[]; unconfirmedUserIds: string[] } {
-    const kept = this.known.filter((m) => !this.gone.has(m.userId) && !this.changed.has(m.userId));
+    const kept = this.known.filter((m) => !this.superseded.has(m.userId));
     if (!isSortedByUser(kept)) kept.sort(byUser);
     // The changes are usually few beside the known: sorted apart and merged in, so an update
     // of 10,000 members never sorts them all.
