@@ -20,6 +20,8 @@ export interface RemoteEmulator {
   url: string;
   managementKey: string;
   createWorkspace(slug: string): Promise<string>;
+  /** Deletes a workspace by hand, with its members, guardrails and budgets. */
+  deleteWorkspace(workspace: string): Promise<void>;
   addMembers(workspace: string, userIds: string[]): Promise<void>;
   memberCount(workspace: string): Promise<number>;
   /** A guardrail of the workspace (not its default), with `userIds` assigned by hand; its id. */
@@ -33,6 +35,7 @@ export interface RemoteEmulator {
 
 type Request =
   | { op: "createWorkspace"; slug: string }
+  | { op: "deleteWorkspace"; workspace: string }
   | { op: "addMembers"; workspace: string; userIds: string[] }
   | { op: "memberCount"; workspace: string }
   | { op: "createGuardrail"; workspace: string; userIds: string[] }
@@ -66,6 +69,7 @@ export async function startRemoteEmulator(options: EmulatorOptions): Promise<Rem
   return {
     ...ready,
     createWorkspace: (slug) => call({ op: "createWorkspace", slug }),
+    deleteWorkspace: (workspace) => call({ op: "deleteWorkspace", workspace }),
     addMembers: (workspace, userIds) => call({ op: "addMembers", workspace, userIds }),
     memberCount: (workspace) => call({ op: "memberCount", workspace }),
     createGuardrail: (workspace, userIds) => call({ op: "createGuardrail", workspace, userIds }),
@@ -92,6 +96,8 @@ async function serve(): Promise<void> {
     switch (request.op) {
       case "createWorkspace":
         return emulator.createWorkspace({ slug: request.slug }).slug;
+      case "deleteWorkspace":
+        return emulator.deleteWorkspace(request.workspace);
       case "addMembers":
         return emulator.addMembers(request.workspace, request.userIds);
       case "memberCount":

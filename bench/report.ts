@@ -40,7 +40,7 @@ export interface PluginFigures extends PluginRuns {
 
 /** Everything the report prints (also what latest.json holds). */
 export interface ReportInput {
-  environment: { date: string; cores: number; cpu: string; node: string; platform: string };
+  environment: { date: string; cores: number; cpu: string; node: string; platform: string; cpuReferenceMs: { start: number; end: number } };
   options: { latency: number; concurrency: number; batchSize: number; members: number; unmanaged: number; naiveSample: number; repeats: number; pluginStarts: number; updateSamples: number; wideUpdateSamples: number };
   rows: ScenarioRow[];
   naive: { sampleUsers: number; perUserMs: { create: number; delete: number } };
@@ -80,6 +80,7 @@ export function formatReport(r: ReportInput): string {
   const out: string[] = [];
   out.push(
     `pulumi-openrouter bench: ${r.environment.date.slice(0, 10)}, ${r.environment.cores} cores (${r.environment.cpu}), Node ${r.environment.node}`,
+    `machine speed: a keyed map of 10,000 ids built in ${r.environment.cpuReferenceMs.start.toFixed(2)} ms at the start, ${r.environment.cpuReferenceMs.end.toFixed(2)} ms at the end (medians of 200; the fixed work of every scenario scales with it)`,
     `latency L = ${o.latency} ms, concurrency ${o.concurrency}, batch ${o.batchSize}, ${o.members} members, ${o.unmanaged} unmanaged; times are medians of ${o.repeats} runs (the 1% update's: of ${o.updateSamples} per run, the 5% update's: of ${o.wideUpdateSamples})`,
     "",
     table(
