@@ -8,6 +8,7 @@
  * handing the response on (a body timeout, a body cut short), has no total wait budget,
  * and ignores `retry-after-ms`. So each attempt reads its whole body here.
  */
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { Pool } from "undici";
 import {
   OpenRouterNetworkError,
@@ -112,6 +113,12 @@ export class Transport {
         return final(200, (retry) => new OpenRouterResponseError(message, { method, path, retry }));
       }
       text = read;
+      // undici hands a keep-alive socket back to the pool one event-loop turn after its
+      // response ends (a setImmediate, so that a server closing it is seen first). A bounded
+      // run sends its next request as soon as this one is answered: answered within the
+      // turn, that request would wait for a socket behind every other answer the turn holds
+      // (the rest of the round's), and each round would cost their processing too.
+      await nextTurn();
     } catch (error) {
       return this.#transportFailure(error, method, path);
     }
