@@ -41,10 +41,10 @@ export interface IdSet {
 }
 
 /**
- * A set in either shape as an {@link IdSet}, never sorted: the keyed map answers `has` by
- * property lookup, and sorted arrays (what outputs store) are used as they are and
- * searched. Sorting would cost more than the whole plan, and the
- * engine hands the map back in no particular order (its protobuf maps are unordered).
+ * A set in either shape as an {@link IdSet}, without sorting it: the keyed map answers `has`
+ * by property lookup, and sorted arrays (what outputs store) are used as they are and
+ * searched. Sorting would cost more than the whole plan, and the engine hands the map back
+ * in no particular order (its protobuf maps are unordered).
  * Read as {@link toIdSet} reads: only `true` flags and string entries count, anything
  * else is the empty set.
  */
