@@ -113,15 +113,15 @@ export class Transport {
         return final(200, (retry) => new OpenRouterResponseError(message, { method, path, retry }));
       }
       text = read;
-      // undici hands a keep-alive socket back to the pool one event-loop turn after its
-      // response ends (a setImmediate, so that a server closing it is seen first). A bounded
-      // run sends its next request as soon as this one is answered: answered within the
-      // turn, that request would wait for a socket behind every other answer the turn holds
-      // (the rest of the round's), and each round would cost their processing too.
-      await nextTurn();
     } catch (error) {
       return this.#transportFailure(error, method, path);
     }
+    // undici hands a keep-alive socket back to the pool one event-loop turn after its
+    // response ends (a setImmediate, so that a server closing it is seen first). A bounded
+    // run sends its next request as soon as this one is answered: answered within the
+    // turn, that request would wait for a socket behind every other answer the turn holds
+    // (the rest of the round's), and each round would cost their processing too.
+    await nextTurn();
     if (status < 200 || status >= 300) {
       const location = headerString(responseHeaders.location);
       return {
