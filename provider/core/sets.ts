@@ -83,16 +83,23 @@ function idSetOf(list: readonly string[], unknown = false): IdSet {
 
 /** Where the strictly ascending `list` holds `id`, or -1. */
 function positionIn(list: readonly string[], id: string): number {
+  const at = lowerBound(list, id, (entry) => entry);
+  return list[at] === id ? at : -1;
+}
+
+/**
+ * The first position of `items` (ascending by `keyOf`, in code-unit order) whose key is not
+ * below `key`: where an item with that key is, or would go.
+ */
+export function lowerBound<T>(items: readonly T[], key: string, keyOf: (item: T) => string): number {
   let low = 0;
-  let high = list.length - 1;
-  while (low <= high) {
+  let high = items.length;
+  while (low < high) {
     const middle = (low + high) >>> 1;
-    const candidate = list[middle] as string;
-    if (candidate === id) return middle;
-    if (candidate < id) low = middle + 1;
-    else high = middle - 1;
+    if (keyOf(items[middle] as T) < key) low = middle + 1;
+    else high = middle;
   }
-  return -1;
+  return low;
 }
 
 /**

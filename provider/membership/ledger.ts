@@ -1,3 +1,4 @@
+import { lowerBound } from "../core/sets";
 
 /** A record of one member of a set, as the service returns it (a membership, an assignment). */
 export interface MemberRecord {
@@ -16,7 +17,10 @@ export interface MemberRecord {
  *
  * The known memberships are kept as given and the changes beside them, merged only by
  * `snapshot()`: an update of a 10,000-member state then costs work in proportion to what
- * changed until the answers are in, rather than rebuilding the whole record up front.
+ * changed until the answers are in, rather than rebuilding the whole record up front. The
+ * merge, too, searches the sorted known record for each changed user rather than looking
+ * up each known member among the changes: it runs after the last answer, where every
+ * millisecond is added to the update's wall time.
  */
 export class MembershipLedger<T extends MemberRecord> {
   /** Confirmed by this operation (an add's answer, or a listing). */
@@ -67,26 +71,34 @@ export class MembershipLedger<T extends MemberRecord> {
 
   /** Sorted user ids and memberships, and the sorted unconfirmed users, as the outputs store them. */
   snapshot(): { userIds: string[]; memberships: T[]; unconfirmedUserIds: string[] } {
-    const kept = this.known.filter((m) => !this.superseded.has(m.userId));
-    if (!isSortedByUser(kept)) kept.sort(byUser);
-    // The changes are usually few beside the known: sorted apart and merged in, so an update
-    // of 10,000 members never sorts them all.
-    const memberships = this.changed.size === 0 ? kept : mergeByUser(kept, [...this.changed.values()].sort(byUser));
+    const known = isSortedByUser(this.known) ? this.known : [...this.known].sort(byUser);
+    const memberships = replaceChanged(known, this.superseded, [...this.changed.values()].sort(byUser));
     return { userIds: memberships.map((m) => m.userId), memberships, unconfirmedUserIds: [...this.unconfirmed].sort() };
   }
 }
 
-/** Two lists sorted by user id (no user in both) as one. */
-function mergeByUser<T extends MemberRecord>(a: readonly T[], b: readonly T[]): T[] {
-  const out: T[] = [];
-  let j = 0;
-  for (const membership of a) {
-    while (j < b.length && (b[j] as T).userId < membership.userId) out.push(b[j++] as T);
-    out.push(membership);
+/**
+ * `known` (sorted by user id) without the `superseded` users' records and with `changed`
+ * (sorted, each user superseded) in their places: one search per superseded or changed
+ * user, then one pass that copies the rest without comparing a single id.
+ */
+function replaceChanged<T extends MemberRecord>(known: readonly T[], superseded: ReadonlySet<string>, changed: readonly T[]): T[] {
+  const dropped = new Uint8Array(known.length);
+  for (const userId of superseded) {
+    for (let at = lowerBound(known, userId, userIdOf); at < known.length && (known[at] as T).userId === userId; at++) dropped[at] = 1;
   }
-  while (j < b.length) out.push(b[j++] as T);
+  const insertAt = changed.map((m) => lowerBound(known, m.userId, userIdOf));
+  const out: T[] = [];
+  let next = 0;
+  for (let i = 0; i < known.length; i++) {
+    while (next < changed.length && insertAt[next] === i) out.push(changed[next++] as T);
+    if (dropped[i] === 0) out.push(known[i] as T);
+  }
+  while (next < changed.length) out.push(changed[next++] as T);
   return out;
 }
+
+const userIdOf = (m: MemberRecord): string => m.userId;
 
 function isSortedByUser(memberships: readonly MemberRecord[]): boolean {
   for (let i = 1; i < memberships.length; i++) {

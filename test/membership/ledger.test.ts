@@ -9,10 +9,10 @@ describe("MembershipLedger", () => {
     const ledger = new MembershipLedger(["b", "d", "f"].map((u) => membership(u)));
     // Answers arrive in any order; added users fall between known ones.
     ledger.confirmAdded([membership("e"), membership("a")]);
-    ledger.confirmAdded([membership("c")]);
-    ledger.forget(["d"]);
+    ledger.confirmAdded([membership("c"), membership("g")]);
+    ledger.forget(["d", "f"]);
     const { userIds, memberships } = ledger.snapshot();
-    expect(userIds).toEqual(["a", "b", "c", "e", "f"]);
+    expect(userIds).toEqual(["a", "b", "c", "e", "g"]);
     expect(memberships.map((m) => m.userId)).toEqual(userIds);
   });
 
