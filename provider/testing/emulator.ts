@@ -29,7 +29,7 @@
  * | `workspaces` | none | workspaces created at start: `{ slug, name?, id?, members?, ...settings }` |
  * | `nonOrgUsers` | `"reject"` | bulk add with users outside the organization: `"reject"` the whole request (400 `Some users are not members of the organization`, `metadata.user_ids` lists them) or `"leave-out"` (skipped: smaller `data` and `added_count`) |
  * | `defaultWorkspaceBudgets` | `"allow"` | budget PUT/DELETE on the default workspace: `"allow"` like any workspace, or `"refuse"` with 403 `Cannot modify budgets of the default workspace` (whether the service allows them is not known) |
- * | `latencyMs` | 0 | added to every request before it runs |
+ * | `latencyMs` | 0 | every answer waits this long from its request's arrival; a request that meets no fault is applied on arrival, its answer held (a service's own work falls inside its latency) |
  * | `faults` | none | {@link ScriptedFault}s armed at start |
  * | `randomFaults` | off | a seeded fault rate ({@link RandomFaults}) |
  * | `rateLimit` | off | `{ requests, windowMs }`: sliding window; excess requests get 429 with `Retry-After` (seconds, rounded up) and `retry-after-ms` |
@@ -110,8 +110,9 @@
  *   is 404 `Guardrail not found`. Deleting a workspace deletes its guardrails.
  *
  * ## Faults
- * Per request, in this order: `latencyMs`, then at most one fault: the rate limit, else the
- * first armed scripted fault for the route, else a random-fault draw. See
+ * Per request, on arrival, at most one fault is decided: the rate limit, else the first
+ * armed scripted fault for the route, else a random-fault draw. A faulted request then
+ * waits out `latencyMs` before its fault takes effect. See
  * {@link ScriptedFault} for what each effect does and when the change is applied. Faults
  * apply before authentication; an unmatched path only meets the rate limit and `"*"` faults.
  * The request log's `userIdsCount` is the length of `user_ids` or `member_user_ids`.

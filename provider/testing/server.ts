@@ -38,6 +38,19 @@ interface Answer {
   headers?: Record<string, string>;
 }
 
+/** An answer as it goes on the wire. */
+interface RenderedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
+const render = (answer: Answer): RenderedAnswer => ({
+  status: answer.status,
+  headers: { ...answer.headers, "content-type": "application/json" },
+  text: JSON.stringify(answer.body),
+});
+
 /** Starts the HTTP server on `host:port` (port 0 picks a free one). */
 export async function listen(context: ServerContext, host: string, port: number): Promise<RunningServer> {
   const shutdown = new AbortController();
@@ -89,8 +102,11 @@ class Exchange {
   }
 
   send(answer: Answer): void {
-    const text = JSON.stringify(answer.body);
-    this.sendText(answer.status, { ...answer.headers, "content-type": "application/json" }, text);
+    this.sendRendered(render(answer));
+  }
+
+  sendRendered(answer: RenderedAnswer): void {
+    this.sendText(answer.status, answer.headers, answer.text);
   }
 
   sendText(status: number, headers: Record<string, string>, text: string): void {
@@ -132,23 +148,25 @@ async function handle(context: ServerContext, req: IncomingMessage, res: ServerR
       entry.route = match.route;
       entry.userIdsCount = countUserIds(match.route, bodyText);
     }
-    await pauseUntil(answerAt, shutdown);
     const fault = context.faults.decide(entry.route, context.log.now());
-    if (fault) {
-      entry.fault = fault.label;
-      if (fault.retryAfterMs !== undefined) entry.retryAfterMs = fault.retryAfterMs;
-      await pauseUntil(performance.now() + fault.delayMs, shutdown);
-      // A client that gave up during a stall never reaches the service: nothing is applied.
-      if (exchange.closed) return;
-    }
-    const refusesBeforeRunning = fault !== undefined && !fault.applyFirst && !fault.malformed && (fault.drop || fault.status !== undefined);
-    if (fault && refusesBeforeRunning) {
-      deliverFault(exchange, fault, undefined);
+    if (!fault) {
+      // The service's own work happens inside the latency, as on a service that answers
+      // requests side by side: worked out on arrival, the answer waits out the rest of L.
+      // Worked out after the wait instead, a round's answers would leave this one process
+      // one after another, each later by the work of those before it.
+      const answer = render(answerRequest(context, req, match, query, bodyText));
+      await pauseUntil(answerAt, shutdown);
+      exchange.sendRendered(answer);
       return;
     }
-    const answer = answerRequest(context, req, match, query, bodyText);
-    if (fault) deliverFault(exchange, fault, answer);
-    else exchange.send(answer);
+    await pauseUntil(answerAt, shutdown);
+    entry.fault = fault.label;
+    if (fault.retryAfterMs !== undefined) entry.retryAfterMs = fault.retryAfterMs;
+    await pauseUntil(performance.now() + fault.delayMs, shutdown);
+    // A client that gave up during a stall never reaches the service: nothing is applied.
+    if (exchange.closed) return;
+    const refusesBeforeRunning = !fault.applyFirst && !fault.malformed && (fault.drop || fault.status !== undefined);
+    deliverFault(exchange, fault, refusesBeforeRunning ? undefined : answerRequest(context, req, match, query, bodyText));
   } catch (error) {
     if (shutdown.aborted) {
       res.destroy();

@@ -633,6 +633,18 @@ describe("random faults, latency and rate limit", () => {
     expect(emulator.log.entries.at(-1)?.durationMs).toBeGreaterThanOrEqual(40);
   });
 
+  it("applies a request that meets no fault on arrival and holds its answer for the latency", async () => {
+    const slug = newWorkspace();
+    emulator.configure({ latencyMs: 400 });
+    const answered = add(slug, ["user_m1"]);
+    // The change is made while the answer still waits: a service's own work is inside its latency.
+    while (emulator.memberIds(slug).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(emulator.log.inFlight).toBe(1);
+    expect(emulator.log.entries).toEqual([]);
+    await answered;
+    expect(emulator.log.entries.at(-1)?.durationMs).toBeGreaterThanOrEqual(400);
+  });
+
   it("rate limits with 429, Retry-After and retry-after-ms, then lets requests through again", async () => {
     emulator.configure({ rateLimit: { requests: 3, windowMs: 1000 } });
     const statuses = [];
