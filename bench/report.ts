@@ -111,6 +111,7 @@ export function formatReport(r: ReportInput): string {
       `extrapolated per user to ${o.members}; the update's 200 single-user calls are measured in full.`,
     `"beyond L/call" = (wall - rounds x L) / rounds: what each call of a round costs beyond the latency.`,
     `"at L=0" = the same chain of ours with no latency: the work alone (ours, the emulator's, loopback); ` +
+      "for the 1% update, each timed update undone at once with no latency, so the work is timed beside the walls; " +
       `"(ours - at L=0)/bound" = the time the latency added, against the rounds x L it must add at the least.`,
     "",
     `Serialized provider (__provider in each resource's state): ${r.serialized.oursBytes} bytes; ` +
