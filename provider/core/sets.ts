@@ -83,9 +83,11 @@ function idSetOf(list: readonly string[], unknown = false): IdSet {
 
 /** Where the strictly ascending `list` holds `id`, or -1. */
 function positionIn(list: readonly string[], id: string): number {
-  const at = lowerBound(list, id, (entry) => entry);
+  const at = lowerBound(list, id, itself);
   return list[at] === id ? at : -1;
 }
+
+const itself = (id: string): string => id;
 
 /**
  * The first position of `items` (ascending by `keyOf`, in code-unit order) whose key is not

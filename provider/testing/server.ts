@@ -105,11 +105,7 @@ class Exchange {
     this.sendRendered(render(answer));
   }
 
-  sendRendered(answer: RenderedAnswer): void {
-    this.sendText(answer.status, answer.headers, answer.text);
-  }
-
-  sendText(status: number, headers: Record<string, string>, text: string): void {
+  sendRendered({ status, headers, text }: RenderedAnswer): void {
     this.entry.status = status;
     this.finishLog();
     if (this.closed) return;
@@ -222,7 +218,7 @@ function deliverFault(exchange: Exchange, fault: FaultDecision, answer: Answer |
   const headers = { ...answer?.headers, ...fault.headers };
   if (fault.malformed) {
     const { contentType, text } = malformedBody(fault.malformed, answer?.body ?? {});
-    exchange.sendText(status, { ...headers, "content-type": contentType }, text);
+    exchange.sendRendered({ status, headers: { ...headers, "content-type": contentType }, text });
     return;
   }
   if (answer && fault.status === undefined) {
